@@ -1,0 +1,66 @@
+/**
+ * Every kind of journal entry and its payload. Kinds are versioned, never repurposed: to change a
+ * payload's meaning, add `<kind>.v2` and keep folding the old one.
+ */
+import type { AssetId, MeasureId } from './ids.ts';
+import type { Asset, MeasureType, Need, Observation, RecoveryState, SecurityState, Service, Site } from './model.ts';
+import type { SiteId } from './ids.ts';
+
+export interface EntryPayloads {
+  /** The first entry of every journal. */
+  'crisis.initialised': {
+    readonly name: string;
+    readonly organisation: string;
+    /** True for the built-in demonstration journal; `demo` refuses to overwrite anything else. */
+    readonly demo?: boolean;
+  };
+  /** Sites, services, assets and needs added or changed by an estate import (only what changed). */
+  'estate.upserted': {
+    readonly sources: readonly { readonly file: string; readonly sha256: string }[];
+    readonly sites: readonly Site[];
+    readonly services: readonly Service[];
+    readonly assets: readonly Asset[];
+    readonly needs: readonly Need[];
+  };
+  /** A bulk change of asset state: one entry for all the assets one decision concerned. */
+  'asset.state': {
+    readonly assets: readonly AssetId[];
+    readonly security?: SecurityState;
+    readonly recovery?: RecoveryState;
+    readonly observed?: Observation;
+    readonly reason: string;
+  };
+  'measure.applied': {
+    readonly id: MeasureId;
+    readonly type: MeasureType;
+    readonly site?: SiteId;
+    readonly zone?: string;
+    readonly reason: string;
+  };
+  'measure.lifted': {
+    readonly id: MeasureId;
+    readonly reason: string;
+  };
+  /** A free logbook line: something learnt, said or done that no other kind records. */
+  'log.note': {
+    readonly type: 'fact' | 'decision' | 'action' | 'communication';
+    readonly text: string;
+    readonly source?: string;
+  };
+}
+
+export type EntryKind = keyof EntryPayloads;
+
+/** Every kind a journal may hold. A stored entry of any other kind is an error, never skipped. */
+export const ENTRY_KINDS: ReadonlySet<string> = new Set<EntryKind>([
+  'crisis.initialised',
+  'estate.upserted',
+  'asset.state',
+  'measure.applied',
+  'measure.lifted',
+  'log.note',
+] satisfies EntryKind[]);
+
+export function isEntryKind(k: string): k is EntryKind {
+  return ENTRY_KINDS.has(k);
+}

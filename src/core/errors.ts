@@ -1,0 +1,79 @@
+/**
+ * One error class for the whole product. Expected outcomes (invalid input, an infeasible plan) are
+ * returned as values where a caller can act on them; a CrisisError is thrown when the operation
+ * cannot go on. The code decides the HTTP status and the CLI exit code (see codeToExit / codeToHttp).
+ */
+export type ErrorCode =
+  | 'invalid-input' // the request or a file is malformed; `details` lists every problem
+  | 'not-found' // an id that does not exist
+  | 'conflict' // optimistic concurrency: the journal moved under us
+  | 'forbidden' // the actor's role may not do this
+  | 'unauthenticated'
+  | 'not-initialised' // no crisis journal in this database yet
+  | 'already-exists'
+  | 'journal-corrupt' // a stored entry cannot be read (bad JSON, unknown kind, broken chain)
+  | 'store-unavailable' // the database cannot be reached or opened
+  | 'io'; // a file could not be read or written
+
+/** One problem, located: `file:line: column: message` when printed. */
+export interface Problem {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: string;
+  /** A JSON path or field name for API input. */
+  readonly path?: string;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.line === undefined ? undefined : String(p.line)].filter((x) => x !== undefined).join(':');
+  const col = p.column ?? p.path;
+  return [where, col, p.message].filter((x) => x !== undefined && x !== '').join(': ');
+}
+
+export class CrisisError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly Problem[];
+  /** Journal sequence number concerned, when there is one. */
+  readonly seq: number | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { details?: readonly Problem[]; seq?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'CrisisError';
+    this.code = code;
+    this.details = opts.details ?? [];
+    this.seq = opts.seq;
+  }
+}
+
+export function isCrisisError(e: unknown): e is CrisisError {
+  return e instanceof CrisisError;
+}
+
+/** CLI exit code per error code: 1 for a failed check/conflict, 2 for bad usage or input, 3 for infrastructure. */
+export const codeToExit: Readonly<Record<ErrorCode, number>> = {
+  'invalid-input': 2,
+  'not-found': 2,
+  conflict: 1,
+  forbidden: 4,
+  unauthenticated: 4,
+  'not-initialised': 2,
+  'already-exists': 2,
+  'journal-corrupt': 1,
+  'store-unavailable': 3,
+  io: 3,
+};
+
+/** HTTP status per error code; anything that is not a CrisisError is a plain 500. */
+export const codeToHttp: Readonly<Record<ErrorCode, number>> = {
+  'invalid-input': 400,
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthenticated: 401,
+  'not-initialised': 409,
+  'already-exists': 409,
+  'journal-corrupt': 500,
+  'store-unavailable': 503,
+  io: 500,
+};
