@@ -43,15 +43,15 @@ export function hashInput(e: Omit<JournalEntry, 'hash'>): string {
 }
 
 /** Gives drafts their sequence numbers and hashes, continuing a chain whose head is (`lastSeq`, `lastHash`). */
-export function sealEntries(drafts: readonly EntryDraft[], lastSeq: number, lastHash: string, sha256: Sha256): JournalEntry[] {
-  const out: JournalEntry[] = [];
+export function sealEntries(drafts: readonly EntryDraft[], lastSeq: number, lastHash: string, sha256: Sha256): AnyEntry[] {
+  const out: AnyEntry[] = [];
   let prev = lastHash;
   let seq = lastSeq;
   for (const d of drafts) {
     seq += 1;
     const unsealed = { seq, id: d.id, at: d.at, actor: d.actor, kind: d.kind, payload: d.payload, prev };
     const hash = sha256(hashInput(unsealed));
-    out.push({ ...unsealed, hash });
+    out.push({ ...unsealed, hash } as AnyEntry);
     prev = hash;
   }
   return out;

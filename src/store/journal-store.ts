@@ -1,0 +1,44 @@
+/**
+ * The one port every storage adapter implements. The journal is the database: there are no other
+ * tables of truth. Adapters: SQLite (embedded, default) and PostgreSQL (server mode).
+ */
+import type { AnyEntry, EntryDraft, VerifyResult } from '../core/journal.ts';
+
+export interface JournalHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export interface JournalStore {
+  /** Human description for messages, e.g. `sqlite:/path/crisiscell.db`. */
+  readonly location: string;
+  /**
+   * Appends drafts atomically (all or none), sealed after the current head. Fails with a
+   * CrisisError `conflict` when the head is not `expectedLastSeq` any more (someone appended first);
+   * the caller then catches up, re-validates and retries.
+   */
+  append(drafts: readonly EntryDraft[], expectedLastSeq: number): Promise<readonly AnyEntry[]>;
+  /** Entries with seq > `afterSeq`, in order, at most `limit`. An unknown kind is an error naming its seq. */
+  read(afterSeq?: number, limit?: number): Promise<readonly AnyEntry[]>;
+  /** Every entry after `afterSeq`, streamed in pages so memory stays bounded. */
+  readAll(afterSeq?: number, pageSize?: number): AsyncIterable<AnyEntry>;
+  head(): Promise<JournalHead>;
+  /**
+   * Calls `listener` after entries are appended, by this process or (where the adapter can tell)
+   * by another. The listener reads what is new itself; it may be called spuriously.
+   */
+  subscribe(listener: () => void): () => void;
+  /** Recomputes the whole chain from the stored rows. */
+  verify(): Promise<VerifyResult>;
+  /** A consistent copy of the store, taken while others may be writing. */
+  backup(destination: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Entries imported verbatim from an export: their seq, prev and hash are kept, so the copy
+ * verifies against the original head hash. Only into an empty store.
+ */
+export interface JournalImporter {
+  importSealed(entries: readonly AnyEntry[]): Promise<void>;
+}
