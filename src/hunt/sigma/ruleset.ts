@@ -1,0 +1,286 @@
+/**
+ * Loading Sigma rules from files and folders, compiling them, and matching events against them.
+ *
+ * Loading is split in two so that worker threads do not parse YAML again: `readRuleDocs` turns
+ * files into plain documents (structured-cloneable), `RuleSet.build` compiles documents. Both
+ * report every rule they cannot use with the file and the reason.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { compileRule, LEVELS, RuleError, type CompiledRule, type CompileOptions, type Level } from './compile.ts';
+import { fieldsNeeded, parseCorrelation, type CorrelationRule } from './correlation.ts';
+import { EventView } from './event-view.ts';
+import type { Placeholders } from './field-test.ts';
+import type { LogsourceTable } from './logsource.ts';
+import type { EventRecord } from '../record.ts';
+
+/** One YAML document of a rule file. */
+export interface RuleDoc {
+  readonly file: string;
+  readonly doc: Record<string, unknown>;
+}
+
+/** A rule (or file) that could not be used. */
+export interface RuleProblem {
+  readonly file: string;
+  readonly title?: string;
+  readonly reason: string;
+}
+
+export interface RuleDocs {
+  readonly docs: RuleDoc[];
+  readonly problems: RuleProblem[];
+  readonly files: number;
+}
+
+function walkYaml(path: string, out: string[]): void {
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    for (const name of readdirSync(path).sort()) {
+      if (name.startsWith('.')) continue;
+      walkYaml(join(path, name), out);
+    }
+  } else if (/\.ya?ml$/i.test(path)) {
+    out.push(path);
+  }
+}
+
+/** Lists the .yml/.yaml files under the given files or folders (sorted, stable). */
+export function listRuleFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) walkYaml(p, out);
+  return out;
+}
+
+/** Parses the YAML text of one rule file (which may hold several documents). */
+export function parseRuleText(text: string, file: string): { docs: RuleDoc[]; problems: RuleProblem[] } {
+  const docs: RuleDoc[] = [];
+  const problems: RuleProblem[] = [];
+  let all;
+  try {
+    all = parseAllDocuments(text, { prettyErrors: false });
+  } catch (e) {
+    return { docs, problems: [{ file, reason: `YAML: ${(e as Error).message}` }] };
+  }
+  const list = Array.isArray(all) ? all : [all];
+  for (const d of list) {
+    if (d.errors.length > 0) {
+      const err = d.errors[0];
+      const line = err?.linePos?.[0]?.line;
+      problems.push({ file, reason: `YAML${line ? ` line ${line}` : ''}: ${err?.message.split('\n')[0] ?? 'error'}` });
+      continue;
+    }
+    const js: unknown = d.toJS({ maxAliasCount: 100 });
+    if (js === null || js === undefined) continue;
+    if (typeof js !== 'object' || Array.isArray(js)) {
+      problems.push({ file, reason: 'a rule document must be a YAML map' });
+      continue;
+    }
+    docs.push({ file, doc: js as Record<string, unknown> });
+  }
+  return { docs, problems };
+}
+
+/** Reads and parses every rule file under the given files/folders. */
+export function readRuleDocs(paths: readonly string[]): RuleDocs {
+  const files = listRuleFiles(paths);
+  const docs: RuleDoc[] = [];
+  const problems: RuleProblem[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      problems.push({ file: f, reason: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    const r = parseRuleText(text, f);
+    docs.push(...r.docs);
+    problems.push(...r.problems);
+  }
+  return { docs, problems, files: files.length };
+}
+
+export interface BuildOptions {
+  readonly placeholders?: Placeholders;
+  readonly logsources?: LogsourceTable;
+  /** Drop rules below this level (correlations are kept; their referenced rules too). */
+  readonly minLevel?: Level;
+}
+
+/** A compiled rule plus what the engine needs around it. */
+export interface LoadedRule extends CompiledRule {
+  /** Position in RuleSet.rules (stable across threads built from the same docs). */
+  readonly index: number;
+  /** Fields that correlation rules need from this rule's detections. */
+  readonly corrFields: readonly string[];
+  /** False when the rule only feeds correlations (generate: false). */
+  readonly emit: boolean;
+}
+
+interface Bucket {
+  byId: Map<number, LoadedRule['variants'][number][]>;
+  any: LoadedRule['variants'][number][];
+}
+
+type IndexedVariant = LoadedRule['variants'][number] & { readonly rule: LoadedRule };
+
+/** A compiled, indexed set of rules. */
+export class RuleSet {
+  readonly rules: LoadedRule[] = [];
+  readonly correlations: CorrelationRule[] = [];
+  readonly problems: RuleProblem[] = [];
+  /** Rules for other products (not Windows), skipped without being listed. */
+  skipped = 0;
+  /** Rules dropped by minLevel. */
+  belowLevel = 0;
+  private readonly byChannel = new Map<string, Bucket>();
+  private readonly anyChannel: Bucket = { byId: new Map(), any: [] };
+  private readonly candidates = new Map<string, IndexedVariant[]>();
+  private readonly fired: Int32Array;
+  private stamp = 0;
+
+  private constructor(size: number) {
+    this.fired = new Int32Array(Math.max(1, size));
+  }
+
+  /** Compiles documents into an indexed rule set. Never throws on a bad rule. */
+  static build(docs: readonly RuleDoc[], opts: BuildOptions = {}): RuleSet {
+    const copts: CompileOptions = { placeholders: opts.placeholders ?? {}, ...(opts.logsources ? { logsources: opts.logsources } : {}) };
+    const corrDocs = docs.filter((d) => d.doc.correlation !== undefined);
+    const ruleDocs = docs.filter((d) => d.doc.correlation === undefined);
+    const set = new RuleSet(ruleDocs.length);
+    for (const d of corrDocs) {
+      try {
+        set.correlations.push(parseCorrelation(d.doc, d.file));
+      } catch (e) {
+        set.problems.push({ file: d.file, title: String(d.doc.title ?? ''), reason: (e as Error).message });
+      }
+    }
+    const minRank = opts.minLevel ? LEVELS.indexOf(opts.minLevel) : 0;
+    const seenIds = new Set<string>();
+    const compiled: CompiledRule[] = [];
+    for (const d of ruleDocs) {
+      try {
+        const c = compileRule(d.doc, d.file, copts);
+        if (seenIds.has(c.meta.id)) {
+          set.problems.push({ file: d.file, title: c.meta.title, reason: `duplicate rule id ${c.meta.id}` });
+          continue;
+        }
+        seenIds.add(c.meta.id);
+        compiled.push(c);
+      } catch (e) {
+        if (e instanceof RuleError && e.skip) set.skipped++;
+        else set.problems.push({ file: d.file, title: typeof d.doc.title === 'string' ? d.doc.title : undefined, reason: (e as Error).message });
+      }
+    }
+    // Correlations whose referenced rules are missing cannot work; chained correlations
+    // (a correlation referring to another correlation) are not supported.
+    const known = new Set<string>();
+    for (const c of compiled) {
+      known.add(c.meta.id);
+      if (c.meta.name) known.add(c.meta.name);
+    }
+    const corrNames = new Set(set.correlations.flatMap((c) => [c.id, ...(c.name ? [c.name] : [])]));
+    for (let i = set.correlations.length - 1; i >= 0; i--) {
+      const c = set.correlations[i] as CorrelationRule;
+      const missing = c.rules.filter((r) => !known.has(r));
+      if (missing.length > 0) {
+        const chained = missing.some((m) => corrNames.has(m));
+        set.problems.push({
+          file: c.file,
+          title: c.title,
+          reason: chained ? `chained correlations are not supported (${missing.join(', ')})` : `referenced rule(s) not loaded: ${missing.join(', ')}`,
+        });
+        set.correlations.splice(i, 1);
+      }
+    }
+    const referenced = (c: CompiledRule): CorrelationRule[] =>
+      set.correlations.filter((k) => k.rules.some((r) => r === c.meta.id || (c.meta.name !== undefined && r === c.meta.name)));
+    for (const c of compiled) {
+      const refs = referenced(c);
+      if (refs.length === 0 && LEVELS.indexOf(c.meta.level) < minRank) {
+        set.belowLevel++;
+        continue;
+      }
+      const emit = (refs.length === 0 || refs.some((k) => k.generate)) && LEVELS.indexOf(c.meta.level) >= minRank;
+      const rule: LoadedRule = { ...c, index: set.rules.length, corrFields: fieldsNeeded(refs, c.meta.id, c.meta.name), emit };
+      set.rules.push(rule);
+      for (const v of c.variants) set.index({ ...v, rule });
+    }
+    return set;
+  }
+
+  private index(v: IndexedVariant): void {
+    const buckets: Bucket[] = [];
+    if (v.channels === null) buckets.push(this.anyChannel);
+    else {
+      for (const ch of v.channels) {
+        const k = ch.toLowerCase();
+        let b = this.byChannel.get(k);
+        if (!b) {
+          b = { byId: new Map(), any: [] };
+          this.byChannel.set(k, b);
+        }
+        buckets.push(b);
+      }
+    }
+    for (const b of buckets) {
+      if (v.eventIds === null) b.any.push(v);
+      else {
+        for (const id of v.eventIds) {
+          let l = b.byId.get(id);
+          if (!l) b.byId.set(id, (l = []));
+          l.push(v);
+        }
+      }
+    }
+  }
+
+  /** The variants an event of this channel and EventID is tested against (cached). */
+  private candidatesFor(channel: string, eventId: number): IndexedVariant[] {
+    const key = `${channel}\u0000${eventId}`;
+    let c = this.candidates.get(key);
+    if (c) return c;
+    const b = this.byChannel.get(channel.toLowerCase());
+    const list = [
+      ...(b?.byId.get(eventId) ?? []),
+      ...(b?.any ?? []),
+      ...(this.anyChannel.byId.get(eventId) ?? []),
+      ...this.anyChannel.any,
+    ] as IndexedVariant[];
+    list.sort((x, y) => x.rule.index - y.rule.index);
+    c = list;
+    if (this.candidates.size > 10000) this.candidates.clear();
+    this.candidates.set(key, c);
+    return c;
+  }
+
+  /** Tests a record; calls `onMatch` once per matching rule. */
+  match(record: EventRecord, onMatch: (rule: LoadedRule) => void): void {
+    const cands = this.candidatesFor(record.channel, record.eventId);
+    if (cands.length === 0) return;
+    const ev = new EventView(record);
+    const stamp = ++this.stamp;
+    for (const v of cands) {
+      const r = v.rule;
+      if (this.fired[r.index] === stamp) continue; // another variant of the rule already fired
+      let hit = false;
+      try {
+        hit = v.match(ev);
+      } catch {
+        hit = false;
+      }
+      if (hit) {
+        this.fired[r.index] = stamp;
+        onMatch(r);
+      }
+    }
+  }
+
+  /** The number of candidate rule variants for a channel/EventID (for tests of the index). */
+  candidateCount(channel: string, eventId: number): number {
+    return this.candidatesFor(channel, eventId).length;
+  }
+}
