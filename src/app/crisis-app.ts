@@ -1,0 +1,366 @@
+/**
+ * The application layer: the only place that writes the journal. CLI, HTTP API and web UI call these
+ * commands and queries. A command validates its input, checks the actor's permission, turns the
+ * request into entries and appends them with optimistic concurrency; on a conflict it catches up
+ * with what others wrote, builds its entries again against the new state, and retries.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../core/journal.ts';
+import { ChainVerifier, entryFromRow } from '../core/journal.ts';
+import type { EntryKind, EntryPayloads } from '../core/entries.ts';
+import { CrisisError } from '../core/errors.ts';
+import type { AssetId, SiteId } from '../core/ids.ts';
+import { entryId, measureId, siteId } from '../core/ids.ts';
+import type { Asset, AssetStatus, Measure } from '../core/model.ts';
+import type { CrisisState } from '../core/state.ts';
+import { Projection, stateAt, statusOf } from '../core/state.ts';
+import type { EstateFile } from '../core/estate-import.ts';
+import { importEstate } from '../core/estate-import.ts';
+import type { OpenedStore } from '../store/open-store.ts';
+import { sha256 } from '../store/sha256.ts';
+import type { Action, Actor } from './permissions.ts';
+import { isAllowed } from './permissions.ts';
+import { assetSetInput, initInput, isoTime, measureInput, noteInput } from './schemas.ts';
+import { validate } from './validate.ts';
+
+export interface AppOptions {
+  /** The author's wall clock, ISO with offset. Injected so tests and replays control time. */
+  readonly now?: () => string;
+  readonly newId?: () => string;
+}
+
+export interface AssetRow {
+  readonly asset: Asset;
+  readonly status: AssetStatus;
+}
+
+export interface LogFilter {
+  readonly sinceSeq?: number;
+  readonly kinds?: readonly string[];
+  readonly limit?: number;
+}
+
+const MAX_RETRIES = 5;
+
+export class CrisisApp {
+  private projection: Projection;
+  private readonly now: () => string;
+  private readonly newId: () => string;
+  private syncing: Promise<readonly AnyEntry[]> | undefined;
+
+  private constructor(
+    readonly store: OpenedStore,
+    projection: Projection,
+    opts: AppOptions,
+  ) {
+    this.projection = projection;
+    this.now = opts.now ?? (() => new Date().toISOString());
+    this.newId = opts.newId ?? randomUUID;
+  }
+
+  /** Opens the app over a store, folding the whole journal into memory. */
+  static async open(store: OpenedStore, opts: AppOptions = {}): Promise<CrisisApp> {
+    const p = new Projection();
+    for await (const e of store.readAll()) p.apply(e);
+    return new CrisisApp(store, p, opts);
+  }
+
+  /** The current state (the fold of every entry read so far). */
+  get state(): CrisisState {
+    return this.projection;
+  }
+
+  /** The projection itself, for engines that hook its change events (impact). */
+  get liveProjection(): Projection {
+    return this.projection;
+  }
+
+  /** Reads and folds entries appended since the last sync (by anyone). Returns them. */
+  async sync(): Promise<readonly AnyEntry[]> {
+    // One reader at a time: two concurrent syncs would apply the same entries twice.
+    if (this.syncing) await this.syncing.catch(() => undefined);
+    const run = (async () => {
+      const fresh = await this.store.read(this.projection.lastSeq);
+      for (const e of fresh) this.projection.apply(e);
+      return fresh;
+    })();
+    this.syncing = run;
+    try {
+      return await run;
+    } finally {
+      if (this.syncing === run) this.syncing = undefined;
+    }
+  }
+
+  private draft<K extends EntryKind>(actor: Actor, kind: K, payload: EntryPayloads[K], at?: string): EntryDraft<K> {
+    return { id: entryId(this.newId()), at: at ?? this.now(), actor: actor.name, kind, payload };
+  }
+
+  private authorize(actor: Actor, action: Action): void {
+    if (!isAllowed(actor.role, action)) {
+      throw new CrisisError('forbidden', `${actor.name} (role ${actor.role}) may not ${action.replace('.', ' ')}`);
+    }
+  }
+
+  /**
+   * The one write path: build entries against the latest state, append, retry on conflict.
+   * `build` may throw a CrisisError (invalid input against the state); nothing is written then.
+   */
+  async write(actor: Actor, action: Action, build: (state: CrisisState) => readonly EntryDraft[]): Promise<readonly AnyEntry[]> {
+    this.authorize(actor, action);
+    for (let attempt = 0; ; attempt++) {
+      await this.sync();
+      if (action !== 'crisis.init' && action !== 'journal.import' && !this.projection.crisis) {
+        throw new CrisisError('not-initialised', 'this database holds no crisis yet: run `crisiscell init` (or `crisiscell demo`)');
+      }
+      const drafts = build(this.projection);
+      if (drafts.length === 0) return [];
+      try {
+        const sealed = await this.store.append(drafts, this.projection.lastSeq);
+        for (const e of sealed) this.projection.apply(e);
+        return sealed;
+      } catch (e) {
+        if (e instanceof CrisisError && e.code === 'conflict' && attempt < MAX_RETRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  // ---- commands ----
+
+  async init(actor: Actor, input: unknown, opts: { demo?: boolean } = {}): Promise<readonly AnyEntry[]> {
+    const v = validate(initInput, input);
+    return this.write(actor, 'crisis.init', (s) => {
+      if (s.crisis) throw new CrisisError('already-exists', `this database already holds the crisis "${s.crisis.name}" (since ${s.crisis.initialisedAt})`);
+      return [this.draft(actor, 'crisis.initialised', { name: v.name, organisation: v.organisation, ...(opts.demo ? { demo: true } : {}) })];
+    });
+  }
+
+  /** Imports estate files; all or nothing. Returns what changed (0 on a re-import of the same files). */
+  async importEstate(actor: Actor, files: readonly EstateFile[]): Promise<{ changed: number; unchanged: number; entries: readonly AnyEntry[] }> {
+    let changed = 0;
+    let unchanged = 0;
+    const entries = await this.write(actor, 'estate.import', (s) => {
+      const r = importEstate(files, s);
+      if (!r.ok) {
+        throw new CrisisError('invalid-input', `the import was refused: ${r.problems.length} problem(s); nothing was written`, { details: r.problems });
+      }
+      changed = r.changed;
+      unchanged = r.unchanged;
+      return r.changed === 0 ? [] : [this.draft(actor, 'estate.upserted', r.payload)];
+    });
+    return { changed, unchanged, entries };
+  }
+
+  /** Sets the state of every asset matching a hostname glob (and filters), as one entry. */
+  async setAssets(actor: Actor, input: unknown): Promise<{ entry: AnyEntry; assets: readonly AssetId[] }> {
+    const v = validate(assetSetInput, input);
+    let matched: AssetId[] = [];
+    const [entry] = await this.write(actor, 'asset.set', (s) => {
+      matched = selectAssets(s, v).map((a) => a.id);
+      if (matched.length === 0) {
+        throw new CrisisError('not-found', `no asset matches ${describeSelection(v)}`, { details: [{ path: 'pattern', message: 'no asset matches' }] });
+      }
+      return [
+        this.draft(actor, 'asset.state', {
+          assets: matched,
+          ...(v.security ? { security: v.security } : {}),
+          ...(v.recovery ? { recovery: v.recovery } : {}),
+          ...(v.observed ? { observed: v.observed } : {}),
+          reason: v.reason,
+        }),
+      ];
+    });
+    if (!entry) throw new Error('asset.set wrote nothing');
+    return { entry, assets: matched };
+  }
+
+  async applyMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
+    const v = validate(measureInput, input);
+    const [entry] = await this.write(actor, 'measure.apply', (s) => {
+      checkSite(s, v.site);
+      const id = measureIdOf(v.type, v.site, v.zone);
+      if (s.measures.has(id)) throw new CrisisError('already-exists', `${id} is already in force (since ${s.measures.get(id)?.appliedAt})`);
+      return [this.draft(actor, 'measure.applied', { id, type: v.type, ...(v.site ? { site: siteId(v.site) } : {}), ...(v.zone ? { zone: v.zone } : {}), reason: v.reason })];
+    });
+    if (!entry) throw new Error('measure.apply wrote nothing');
+    return entry;
+  }
+
+  async liftMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
+    const v = validate(measureInput, input);
+    const [entry] = await this.write(actor, 'measure.lift', (s) => {
+      const id = measureIdOf(v.type, v.site, v.zone);
+      if (!s.measures.has(id)) {
+        const inForce = [...s.measures.keys()];
+        throw new CrisisError('not-found', `${id} is not in force (in force: ${inForce.length ? inForce.join(', ') : 'none'})`);
+      }
+      return [this.draft(actor, 'measure.lifted', { id, reason: v.reason })];
+    });
+    if (!entry) throw new Error('measure.lift wrote nothing');
+    return entry;
+  }
+
+  async note(actor: Actor, input: unknown): Promise<AnyEntry> {
+    const v = validate(noteInput, input);
+    const [entry] = await this.write(actor, 'log.note', () => [
+      this.draft(actor, 'log.note', { type: v.type, text: v.text, ...(v.source ? { source: v.source } : {}) }, v.at),
+    ]);
+    if (!entry) throw new Error('log.note wrote nothing');
+    return entry;
+  }
+
+  /** Appends prepared drafts (the demo timeline), as the given actor, checked like any write. */
+  async appendDrafts(actor: Actor, action: Action, drafts: readonly EntryDraft[]): Promise<readonly AnyEntry[]> {
+    return this.write(actor, action, () => drafts);
+  }
+
+  // ---- queries ----
+
+  listAssets(filter: { site?: string; kind?: string; pattern?: string } = {}): AssetRow[] {
+    const s = this.projection;
+    const re = filter.pattern ? globToRegExp(filter.pattern) : undefined;
+    const out: AssetRow[] = [];
+    for (const a of s.assets.values()) {
+      if (filter.site !== undefined && a.site !== filter.site) continue;
+      if (filter.kind !== undefined && a.kind !== filter.kind) continue;
+      if (re && !re.test(a.hostname)) continue;
+      out.push({ asset: a, status: statusOf(s, a.id) });
+    }
+    return out.sort((x, y) => x.asset.site.localeCompare(y.asset.site) || x.asset.hostname.localeCompare(y.asset.hostname));
+  }
+
+  async log(filter: LogFilter = {}): Promise<AnyEntry[]> {
+    const kinds = filter.kinds && filter.kinds.length > 0 ? new Set(filter.kinds) : undefined;
+    const out: AnyEntry[] = [];
+    for await (const e of this.store.readAll(filter.sinceSeq ?? 0)) {
+      if (kinds && !kinds.has(e.kind) && ![...kinds].some((k) => k.endsWith('*') && e.kind.startsWith(k.slice(0, -1)))) continue;
+      out.push(e);
+    }
+    return filter.limit !== undefined ? out.slice(-filter.limit) : out;
+  }
+
+  /** The state as known at `at` (author time), or now. */
+  async stateAt(at?: string): Promise<CrisisState> {
+    if (at === undefined) {
+      await this.sync();
+      return this.projection;
+    }
+    validate(isoTime, at);
+    const all: AnyEntry[] = [];
+    for await (const e of this.store.readAll()) all.push(e);
+    return stateAt(all, at);
+  }
+
+  verify(): Promise<VerifyResult> {
+    return this.store.verify();
+  }
+
+  backup(destination: string): Promise<void> {
+    return this.store.backup(destination);
+  }
+
+  /** Writes the journal as JSON lines, one sealed entry per line, in seq order. */
+  async exportJsonl(write: (line: string) => void | Promise<void>): Promise<number> {
+    let n = 0;
+    for await (const e of this.store.readAll()) {
+      await write(JSON.stringify({ seq: e.seq, id: e.id, at: e.at, actor: e.actor, kind: e.kind, payload: e.payload, prev: e.prev, hash: e.hash }));
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Imports an exported journal into this empty store, verbatim. The chain is verified before
+   * anything is written; a bad line is named with its line number.
+   */
+  async importJournal(actor: Actor, file: string): Promise<{ count: number; headHash: string }> {
+    this.authorize(actor, 'journal.import');
+    const head = await this.store.head();
+    if (head.seq !== 0) throw new CrisisError('already-exists', `${this.store.location} already holds ${head.seq} entries; import a journal into an empty database`);
+    const verifier = new ChainVerifier(sha256);
+    const entries: AnyEntry[] = [];
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    let lineNo = 0;
+    try {
+      for await (const line of lines) {
+        lineNo++;
+        if (line.trim() === '') continue;
+        let o: Record<string, unknown>;
+        try {
+          o = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          throw new CrisisError('invalid-input', `${file}:${lineNo}: not a JSON line`);
+        }
+        const row = toStoredRow(o, `${file}:${lineNo}`);
+        verifier.push(row);
+        const r = verifier.result();
+        if (!r.ok) throw new CrisisError('invalid-input', `${file}:${lineNo}: entry ${r.badSeq}: ${r.reason}; nothing was imported`);
+        entries.push(entryFromRow(row));
+      }
+    } catch (e) {
+      if (e instanceof CrisisError) throw e;
+      throw new CrisisError('io', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    const r = verifier.result();
+    if (!r.ok) throw new CrisisError('invalid-input', `${file}: entry ${r.badSeq}: ${r.reason}`);
+    await this.store.importSealed(entries);
+    await this.sync();
+    return { count: entries.length, headHash: r.headHash };
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+function toStoredRow(o: Record<string, unknown>, where: string): StoredRow {
+  const str = (k: string): string => {
+    const v = o[k];
+    if (typeof v !== 'string') throw new CrisisError('invalid-input', `${where}: field "${k}" must be a string`);
+    return v;
+  };
+  const seq = o.seq;
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) throw new CrisisError('invalid-input', `${where}: field "seq" must be a positive whole number`);
+  if (o.payload === undefined) throw new CrisisError('invalid-input', `${where}: field "payload" is missing`);
+  return { seq, id: str('id'), at: str('at'), actor: str('actor'), kind: str('kind'), payload: JSON.stringify(o.payload), prev: str('prev'), hash: str('hash') };
+}
+
+/** `*` any run, `?` one character; case-insensitive; anchored. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+function selectAssets(s: CrisisState, v: { pattern: string; site?: string | undefined; os?: string | undefined; kind?: string | undefined }): Asset[] {
+  const host = globToRegExp(v.pattern);
+  const os = v.os ? globToRegExp(v.os) : undefined;
+  if (v.site !== undefined) checkSite(s, v.site);
+  const out: Asset[] = [];
+  for (const a of s.assets.values()) {
+    if (!host.test(a.hostname)) continue;
+    if (v.site !== undefined && a.site !== v.site) continue;
+    if (v.kind !== undefined && a.kind !== v.kind) continue;
+    if (os && !os.test(a.os)) continue;
+    out.push(a);
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function describeSelection(v: { pattern: string; site?: string | undefined; os?: string | undefined; kind?: string | undefined }): string {
+  return [`"${v.pattern}"`, v.site && `at site ${v.site}`, v.kind && `of kind ${v.kind}`, v.os && `with os "${v.os}"`].filter(Boolean).join(' ');
+}
+
+function checkSite(s: CrisisState, site: string | undefined): void {
+  if (site !== undefined && !s.sites.has(site as SiteId)) {
+    throw new CrisisError('not-found', `unknown site "${site}" (sites: ${[...s.sites.keys()].join(', ') || 'none imported'})`, { details: [{ path: 'site', message: 'unknown site' }] });
+  }
+}
+
+/** Measures are named by what they cut, so applying the same one twice is caught. */
+export function measureIdOf(type: Measure['type'], site?: string, zone?: string): ReturnType<typeof measureId> {
+  if (type === 'quarantine') return measureId(`quarantine:${zone ?? ''}${site ? `@${site}` : ''}`);
+  return measureId(site ? `${type}@${site}` : type);
+}

@@ -1,0 +1,46 @@
+/**
+ * Who may do what: one table, read by the CLI, the API and the web UI alike. Roles follow the
+ * crisis-cell positions. `admin` manages accounts and is the local operator's role on the CLI
+ * (whoever holds the database file holds the crisis anyway).
+ */
+export const ROLES = ['admin', 'commander', 'medical', 'it', 'comms', 'liaison', 'dpo', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor {
+  /** Recorded in every entry it writes. */
+  readonly name: string;
+  readonly role: Role;
+}
+
+export const ACTIONS = [
+  'crisis.init',
+  'estate.import',
+  'asset.set',
+  'measure.apply',
+  'measure.lift',
+  'log.note',
+  'journal.import',
+  'journal.read',
+  'board.read',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const EVERYONE: readonly Role[] = ROLES;
+const CELL: readonly Role[] = ['admin', 'commander', 'medical', 'it', 'comms', 'liaison', 'dpo'];
+const IT: readonly Role[] = ['admin', 'commander', 'it'];
+
+export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
+  'crisis.init': ['admin'],
+  'estate.import': ['admin', 'it'],
+  'asset.set': IT,
+  'measure.apply': IT,
+  'measure.lift': IT,
+  'log.note': CELL,
+  'journal.import': ['admin'],
+  'journal.read': EVERYONE,
+  'board.read': EVERYONE,
+};
+
+export function isAllowed(role: Role, action: Action): boolean {
+  return PERMISSIONS[action].includes(role);
+}

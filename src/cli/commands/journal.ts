@@ -1,0 +1,313 @@
+/**
+ * The journal commands: init, import, assets, asset set, measure, note, log, state, verify,
+ * backup, export, import-journal.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CrisisError } from '../../core/errors.ts';
+import type { AnyEntry } from '../../core/journal.ts';
+import type { CrisisState } from '../../core/state.ts';
+import { statusOf } from '../../core/state.ts';
+import type { EstateFile } from '../../core/estate-import.ts';
+import type { CommandSpec, Values } from '../spec.ts';
+import { str } from '../spec.ts';
+import { table } from '../text.ts';
+
+const reasonOpt = { reason: { type: 'string' as const } };
+
+function requirePositional(p: string[], n: number, what: string): void {
+  if (p.length < n) throw new CrisisError('invalid-input', `missing ${what}`);
+}
+
+export const JOURNAL_COMMANDS: CommandSpec[] = [
+  {
+    name: 'init',
+    summary: 'start a new crisis journal in the database',
+    usage: 'init [--name "Cyberattack May 2022"] [--organisation "Hospital group"] [--db FILE]',
+    example: 'crisiscell init --name "Ransomware 14 May" --organisation "Hôpitaux du Sud"',
+    options: { name: { type: 'string' }, organisation: { type: 'string' } },
+    async run(ctx, v) {
+      const app = await ctx.openApp({ create: true });
+      const [e] = await app.init(ctx.actor(), { name: str(v, 'name'), organisation: str(v, 'organisation') });
+      if (ctx.json) ctx.printJson(e);
+      else ctx.out(`Crisis journal started in ${app.store.location} (entry ${e?.seq}). Next: crisiscell import sites.csv services.csv assets.csv dependencies.csv`);
+      return 0;
+    },
+  },
+  {
+    name: 'import',
+    summary: 'import the estate (sites, services, assets, dependencies) from CSV or JSON, all or nothing',
+    usage: 'import <files...> [--db FILE]',
+    details: 'File formats: docs/estate-import.md. Every problem is listed as file:line: column: message and nothing is written.\nImporting the same files again changes nothing.',
+    example: 'crisiscell import estate/sites.csv estate/services.csv estate/assets.csv estate/dependencies.csv',
+    options: {},
+    async run(ctx, _v, files) {
+      requirePositional(files, 1, 'the files to import');
+      const read: EstateFile[] = files.map((f) => {
+        let text: string;
+        try {
+          text = readFileSync(resolve(ctx.io.cwd, f), 'utf8');
+        } catch (e) {
+          throw new CrisisError('io', `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        return { file: f, text, sha256: createHash('sha256').update(text).digest('hex') };
+      });
+      const app = await ctx.openApp();
+      const r = await app.importEstate(ctx.actor(), read);
+      if (ctx.json) ctx.printJson({ changed: r.changed, unchanged: r.unchanged, seq: r.entries[0]?.seq ?? null });
+      else if (r.changed === 0) ctx.out(`Nothing changed: all ${r.unchanged} item(s) already in the journal.`);
+      else {
+        const p = r.entries[0]?.kind === 'estate.upserted' ? r.entries[0].payload : undefined;
+        ctx.out(`Imported (entry ${r.entries[0]?.seq}): ${p?.sites.length ?? 0} site(s), ${p?.services.length ?? 0} service(s), ${p?.assets.length ?? 0} asset(s), ${p?.needs.length ?? 0} dependency(ies) added or changed; ${r.unchanged} unchanged.`);
+      }
+      return 0;
+    },
+  },
+  {
+    name: 'assets',
+    summary: 'list assets with their security and recovery state',
+    usage: 'assets [--site S] [--kind server|workstation|network|medical-device|application] [--host GLOB] [--json]',
+    example: 'crisiscell assets --site hsp-north --kind server',
+    options: { site: { type: 'string' }, kind: { type: 'string' }, host: { type: 'string' } },
+    async run(ctx, v) {
+      const app = await ctx.openApp();
+      const rows = app.listAssets({ site: str(v, 'site'), kind: str(v, 'kind'), pattern: str(v, 'host') });
+      if (ctx.json) {
+        ctx.printJson(rows.map((r) => ({ ...r.asset, security: r.status.security, recovery: r.status.recovery, observed: r.status.observed ?? null, reason: r.status.reason || null })));
+        return 0;
+      }
+      ctx.out(table(['HOSTNAME', 'KIND', 'OS', 'SITE', 'ZONE', 'SECURITY', 'RECOVERY', 'ROLES'], rows.map((r) => [
+        r.asset.hostname, r.asset.kind, r.asset.os, r.asset.site, r.asset.zone, r.status.security, r.status.recovery + (r.status.observed ? ` (${r.status.observed})` : ''), r.asset.roles.join(';'),
+      ])));
+      ctx.out(`${rows.length} asset(s)`);
+      return 0;
+    },
+  },
+  {
+    name: 'asset set',
+    summary: 'change the security and/or recovery state of one asset or many (a hostname glob), as one entry',
+    usage: 'asset set <hostname|glob> [--site S] [--os GLOB] [--kind K] [--security unknown|suspected|compromised|clean] [--recovery in-service|isolated|preserved|wiped|rebuilding|restored|verified] [--observed up|down|unknown] --reason "..."',
+    example: 'crisiscell asset set "srv-pacs-*" --security compromised --recovery isolated --reason "ransom note found on PACS01, isolated by IT on-call"',
+    options: { site: { type: 'string' }, os: { type: 'string' }, kind: { type: 'string' }, security: { type: 'string' }, recovery: { type: 'string' }, observed: { type: 'string' }, ...reasonOpt },
+    async run(ctx, v, p) {
+      requirePositional(p, 1, 'the hostname or glob (e.g. "srv-pacs-*")');
+      const app = await ctx.openApp();
+      const r = await app.setAssets(ctx.actor(), {
+        pattern: p[0], site: str(v, 'site'), os: str(v, 'os'), kind: str(v, 'kind'),
+        security: str(v, 'security'), recovery: str(v, 'recovery'), observed: str(v, 'observed'), reason: str(v, 'reason') ?? '',
+      });
+      if (ctx.json) ctx.printJson(r.entry);
+      else ctx.out(`Entry ${r.entry.seq}: ${r.assets.length} asset(s) changed: ${r.assets.slice(0, 10).join(', ')}${r.assets.length > 10 ? ', …' : ''}`);
+      return 0;
+    },
+  },
+  ...(['apply', 'lift'] as const).map((verb): CommandSpec => ({
+    name: `measure ${verb}`,
+    summary: verb === 'apply' ? 'record a network containment measure in force' : 'record that a measure is lifted',
+    usage: `measure ${verb} <internet-cut|link-cut|quarantine> [--site S] [--zone Z] --reason "..."`,
+    details: 'internet-cut: group-wide, or one site with --site. link-cut: --site is cut from the other sites and the datacenter. quarantine: --zone (at --site, or everywhere).',
+    example: verb === 'apply' ? 'crisiscell measure apply internet-cut --reason "all internet links cut at 03:40 to stop the spread"' : 'crisiscell measure lift link-cut --site hsp-north --reason "site firewall rebuilt and verified"',
+    options: { site: { type: 'string' }, zone: { type: 'string' }, ...reasonOpt },
+    async run(ctx, v, p) {
+      requirePositional(p, 1, 'the measure type: internet-cut, link-cut or quarantine');
+      const app = await ctx.openApp();
+      const input = { type: p[0], site: str(v, 'site'), zone: str(v, 'zone'), reason: str(v, 'reason') ?? '' };
+      const e = verb === 'apply' ? await app.applyMeasure(ctx.actor(), input) : await app.liftMeasure(ctx.actor(), input);
+      if (ctx.json) ctx.printJson(e);
+      else ctx.out(`Entry ${e.seq}: ${describeEntry(e)}`);
+      return 0;
+    },
+  })),
+  {
+    name: 'note',
+    summary: 'write a logbook line: a fact learnt, a decision, an action, a communication',
+    usage: 'note <text> [--type fact|decision|action|communication] [--source S] [--at ISO]',
+    example: 'crisiscell note "Lab at Hospital North runs on paper requisitions" --type fact --source "lab manager by phone"',
+    options: { type: { type: 'string' }, source: { type: 'string' }, at: { type: 'string' } },
+    async run(ctx, v, p) {
+      requirePositional(p, 1, 'the text of the note');
+      const app = await ctx.openApp();
+      const e = await app.note(ctx.actor(), { type: str(v, 'type') ?? 'fact', text: p.join(' '), source: str(v, 'source'), at: str(v, 'at') });
+      if (ctx.json) ctx.printJson(e);
+      else ctx.out(`Entry ${e.seq} written.`);
+      return 0;
+    },
+  },
+  {
+    name: 'log',
+    summary: 'print the logbook (the journal), oldest first',
+    usage: 'log [--since SEQ] [--kind KIND]... [--last N] [--json]',
+    details: 'KIND is an entry kind such as asset.state, or a prefix with * (measure.*).',
+    example: 'crisiscell log --kind asset.state --kind "measure.*"',
+    options: { since: { type: 'string' }, kind: { type: 'string', multiple: true }, last: { type: 'string' } },
+    async run(ctx, v) {
+      const since = num(v, 'since');
+      const last = num(v, 'last');
+      const app = await ctx.openApp();
+      const kinds = Array.isArray(v.kind) ? v.kind : [];
+      const entries = await app.log({ ...(since === undefined ? {} : { sinceSeq: since }), kinds, ...(last === undefined ? {} : { limit: last }) });
+      if (ctx.json) {
+        ctx.printJson(entries);
+        return 0;
+      }
+      for (const e of entries) ctx.out(`#${String(e.seq).padEnd(5)} ${e.at}  ${e.actor.padEnd(18)} ${e.kind.padEnd(18)} ${describeEntry(e)}`);
+      ctx.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`);
+      return 0;
+    },
+  },
+  {
+    name: 'state',
+    summary: 'the state of the crisis (the fold of the journal), now or as known at a time',
+    usage: 'state [--at ISO] [--json]',
+    example: 'crisiscell state --at 2022-05-14T09:00:00+02:00 --json',
+    options: { at: { type: 'string' } },
+    async run(ctx, v) {
+      const app = await ctx.openApp();
+      const s = await app.stateAt(str(v, 'at'));
+      if (ctx.json) ctx.printJson(stateToJson(s, str(v, 'at')));
+      else ctx.out(describeState(s, str(v, 'at')));
+      return 0;
+    },
+  },
+  {
+    name: 'verify',
+    summary: 'recompute the hash chain: exit 0 with the head hash when it holds, 1 naming the first altered entry',
+    usage: 'verify [--db FILE] [--json]',
+    example: 'crisiscell verify --db /evidence/crisiscell.db',
+    options: {},
+    async run(ctx) {
+      const app = await ctx.openApp();
+      const r = await app.verify();
+      if (ctx.json) ctx.printJson(r);
+      else if (r.ok) ctx.out(`Chain holds: ${r.count} entries; head entry ${r.headSeq}, hash ${r.headHash}`);
+      else ctx.err(`Chain BROKEN at entry ${r.badSeq}: ${r.reason}. Entries before ${r.badSeq} are intact; nothing from ${r.badSeq} on can be trusted.`);
+      return r.ok ? 0 : 1;
+    },
+  },
+  {
+    name: 'backup',
+    summary: 'write a consistent copy of the database (safe while the server is writing)',
+    usage: 'backup <file> [--db FILE]',
+    example: 'crisiscell backup /media/usb/crisiscell-2022-05-14T1200.db',
+    options: {},
+    async run(ctx, _v, p) {
+      requirePositional(p, 1, 'the backup file to write');
+      const dest = resolve(ctx.io.cwd, p[0] ?? '');
+      const app = await ctx.openApp();
+      await app.backup(dest);
+      const head = await app.store.head();
+      if (ctx.json) ctx.printJson({ file: dest, headSeq: head.seq, headHash: head.hash });
+      else ctx.out(`Backup written to ${dest} (up to entry ${head.seq}, head hash ${head.hash}). Check it with: crisiscell verify --db ${dest}`);
+      return 0;
+    },
+  },
+  {
+    name: 'export',
+    summary: 'export the journal as JSON lines (sealed entries, verbatim)',
+    usage: 'export --jsonl [-o FILE]',
+    example: 'crisiscell export --jsonl -o journal-2022-05-14.jsonl',
+    options: { jsonl: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
+    async run(ctx, v) {
+      if (v.jsonl !== true) throw new CrisisError('invalid-input', 'say the format: --jsonl (the only one for now)');
+      const app = await ctx.openApp();
+      const out = str(v, 'output');
+      if (out === undefined) {
+        await app.exportJsonl((l) => void ctx.io.stdout.write(`${l}\n`));
+        return 0;
+      }
+      const dest = resolve(ctx.io.cwd, out);
+      if (existsSync(dest)) throw new CrisisError('already-exists', `${out} exists; choose a new file`);
+      const ws = createWriteStream(dest, { flags: 'wx' });
+      const n = await app.exportJsonl((l) => (ws.write(`${l}\n`) ? undefined : new Promise<void>((r) => ws.once('drain', () => r()))));
+      await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
+      ctx.err(`${n} entries written to ${dest}`);
+      return 0;
+    },
+  },
+  {
+    name: 'import-journal',
+    summary: 'load an exported journal (JSON lines) into an empty database; the chain is verified first',
+    usage: 'import-journal <file.jsonl> [--db FILE]',
+    example: 'crisiscell import-journal journal-2022-05-14.jsonl --db replay.db',
+    options: {},
+    async run(ctx, _v, p) {
+      requirePositional(p, 1, 'the JSON lines file');
+      const file = resolve(ctx.io.cwd, p[0] ?? '');
+      if (!existsSync(file)) throw new CrisisError('io', `${p[0]} does not exist`);
+      const app = await ctx.openApp({ create: true });
+      const r = await app.importJournal(ctx.actor(), file);
+      if (ctx.json) ctx.printJson(r);
+      else ctx.out(`${r.count} entries imported into ${app.store.location}; head hash ${r.headHash}`);
+      return 0;
+    },
+  },
+];
+
+function num(v: Values, k: string): number | undefined {
+  const s = str(v, k);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw new CrisisError('invalid-input', `--${k} must be a whole number, not "${s}"`);
+  return n;
+}
+
+/** One line a person can read for any entry. */
+export function describeEntry(e: AnyEntry): string {
+  switch (e.kind) {
+    case 'crisis.initialised':
+      return `crisis "${e.payload.name}" opened for ${e.payload.organisation}${e.payload.demo ? ' (demo)' : ''}`;
+    case 'estate.upserted': {
+      const p = e.payload;
+      return `estate: ${p.sites.length} site(s), ${p.services.length} service(s), ${p.assets.length} asset(s), ${p.needs.length} dependency(ies) from ${p.sources.map((s) => s.file).join(', ') || 'generator'}`;
+    }
+    case 'asset.state': {
+      const p = e.payload;
+      const what = [p.security && `security=${p.security}`, p.recovery && `recovery=${p.recovery}`, p.observed && `observed=${p.observed}`].filter(Boolean).join(' ');
+      const names = p.assets.length <= 4 ? p.assets.join(', ') : `${p.assets.slice(0, 3).join(', ')} and ${p.assets.length - 3} more`;
+      return `${names}: ${what} — ${p.reason}`;
+    }
+    case 'measure.applied':
+      return `${e.payload.id} applied — ${e.payload.reason}`;
+    case 'measure.lifted':
+      return `${e.payload.id} lifted — ${e.payload.reason}`;
+    case 'log.note':
+      return `[${e.payload.type}] ${e.payload.text}${e.payload.source ? ` (source: ${e.payload.source})` : ''}`;
+    default:
+      return '';
+  }
+}
+
+export function stateToJson(s: CrisisState, at: string | undefined): unknown {
+  return {
+    at: at ?? s.lastAt,
+    lastSeq: s.lastSeq,
+    crisis: s.crisis ?? null,
+    counts: { sites: s.sites.size, services: s.services.size, assets: s.assets.size, needs: s.needs.size, measures: s.measures.size },
+    measures: [...s.measures.values()],
+    sites: [...s.sites.values()],
+    services: [...s.services.values()],
+    assets: [...s.assets.values()].map((a) => ({ ...a, status: statusOf(s, a.id) })),
+    needs: [...s.needs.values()],
+  };
+}
+
+function describeState(s: CrisisState, at: string | undefined): string {
+  if (!s.crisis) return at ? `Nothing was known at ${at}.` : 'No crisis in this database yet: run crisiscell init (or crisiscell demo).';
+  const bySec = new Map<string, number>();
+  const byRec = new Map<string, number>();
+  for (const a of s.assets.values()) {
+    const st = statusOf(s, a.id);
+    bySec.set(st.security, (bySec.get(st.security) ?? 0) + 1);
+    byRec.set(st.recovery, (byRec.get(st.recovery) ?? 0) + 1);
+  }
+  const fmt = (m: Map<string, number>) => [...m].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  return [
+    `Crisis: ${s.crisis.name} — ${s.crisis.organisation}${s.crisis.demo ? ' (demo)' : ''}, opened ${s.crisis.initialisedAt}`,
+    `As of: ${at ?? s.lastAt} (entry ${s.lastSeq}, ${s.entryCount} entries folded)`,
+    `Estate: ${s.sites.size} sites, ${s.services.size} services, ${s.assets.size} assets, ${s.needs.size} dependencies`,
+    `Measures in force: ${[...s.measures.values()].map((m) => m.id).join(', ') || 'none'}`,
+    `Assets by security state: ${fmt(bySec)}`,
+    `Assets by recovery state: ${fmt(byRec)}`,
+  ].join('\n');
+}

@@ -1,0 +1,79 @@
+/**
+ * What every journal command shares: opening the app on the configured store, the actor, printing,
+ * and turning errors into messages and exit codes.
+ */
+import { userInfo } from 'node:os';
+import { CrisisApp } from '../app/crisis-app.ts';
+import type { Actor, Role } from '../app/permissions.ts';
+import { ROLES } from '../app/permissions.ts';
+import { openStore } from '../app/store-config.ts';
+import { codeToExit, CrisisError, formatProblem } from '../core/errors.ts';
+import type { CliIo } from './io.ts';
+
+export interface Ctx {
+  readonly io: CliIo;
+  readonly db: string | undefined;
+  readonly json: boolean;
+  out(text: string): void;
+  err(text: string): void;
+  printJson(value: unknown): void;
+  /** Opens the crisis database. `create`: make the SQLite file if absent (init, demo, import-journal). */
+  openApp(opts?: { create?: boolean }): Promise<CrisisApp>;
+  actor(): Actor;
+  /** Closes whatever openApp opened. */
+  close(): Promise<void>;
+  /** Colour only on a terminal, and never when NO_COLOR is set. */
+  readonly color: boolean;
+}
+
+export function makeCtx(io: CliIo, db: string | undefined, json: boolean): Ctx {
+  const opened: CrisisApp[] = [];
+  return {
+    io,
+    db,
+    json,
+    color: io.stdout.isTTY === true && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb',
+    out: (t) => void io.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => void io.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    printJson: (v) => void io.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
+    openApp: async (opts = {}) => {
+      const store = await openStore({ db, env: io.env, cwd: io.cwd }, { mustExist: opts.create !== true });
+      const app = await CrisisApp.open(store);
+      opened.push(app);
+      return app;
+    },
+    actor: () => cliActor(io),
+    close: async () => {
+      for (const a of opened.splice(0)) await a.close();
+    },
+  };
+}
+
+/** The CLI writes as the local operator: `CRISISCELL_ACTOR` or `cli:<os user>`, role `CRISISCELL_ROLE` or admin. */
+export function cliActor(io: CliIo): Actor {
+  const roleEnv = io.env.CRISISCELL_ROLE;
+  const role: Role = roleEnv && (ROLES as readonly string[]).includes(roleEnv) ? (roleEnv as Role) : 'admin';
+  let user = 'operator';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep the neutral name.
+  }
+  return { name: io.env.CRISISCELL_ACTOR ?? `cli:${user}`, role };
+}
+
+/** Prints an error the way a person under stress can act on, and returns the exit code. */
+export function reportError(io: CliIo, e: unknown, json: boolean): number {
+  if (e instanceof CrisisError) {
+    if (json) {
+      io.stderr.write(`${JSON.stringify({ error: { code: e.code, message: e.message, seq: e.seq, details: e.details } })}\n`);
+    } else {
+      io.stderr.write(`crisiscell: ${e.message}\n`);
+      for (const p of e.details.slice(0, 200)) io.stderr.write(`  ${formatProblem(p)}\n`);
+      if (e.details.length > 200) io.stderr.write(`  … and ${e.details.length - 200} more\n`);
+    }
+    return codeToExit[e.code];
+  }
+  io.stderr.write(`crisiscell: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 70;
+}

@@ -1,0 +1,9 @@
+/** Plain-text helpers for terminal output. */
+
+/** Left-aligned columns separated by two spaces; cells are cut at 60 characters. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cut = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
+  const all = [header, ...rows].map((r) => r.map(cut));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
