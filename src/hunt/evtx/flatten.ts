@@ -1,0 +1,247 @@
+/**
+ * Turns a compiled BinXML tree plus its substitution values into the flat maps of EventRecord:
+ *
+ * - `system`: each child of <System> by element name (`EventID`, `Channel`, `Computer`, …);
+ *   each non-empty attribute as `<Element>_<Attribute>` (`Provider_Name`, `Provider_Guid`,
+ *   `TimeCreated_SystemTime`, `Execution_ProcessID`, `Security_UserID`, `EventID_Qualifiers`).
+ *   An element with neither text nor non-empty attributes is null (`Correlation: null`).
+ * - `data`: <EventData>'s <Data Name="X">v</Data> as X -> v (an empty Data is ""); other
+ *   children (e.g. <Binary>) by element name; unnamed <Data> values under the key "Data"
+ *   (one value, or an array when several), which is evtx_dump's `Data: {"#text": …}` unwrapped.
+ *   <UserData> (and other Event children such as ProcessingErrorData) are flattened to their
+ *   leaf elements, name -> value; attributes other than xmlns as `<Element>_<Attribute>`.
+ *   A repeated key gets a `_1`, `_2`, … suffix, as evtx_dump does for repeated siblings.
+ *
+ * Values are typed as evtx_dump renders them: a content made of a single substitution keeps
+ * its type (number, boolean, array); mixed content is concatenated text.
+ */
+import type { EventValue } from '../record.ts';
+import { EvtxFormatError } from './bytes.ts';
+import type { ChunkContext, ElementNode, Node, Scope } from './binxml.ts';
+import { K_ELEMENT, K_INSTANCE, K_SUB, K_TEXT, MAX_EXPANSION_DEPTH } from './binxml.ts';
+import { decodeValue, valueText, VT_BINXML, VT_NULL } from './values.ts';
+
+const M_ROOT = 0;
+const M_EVENT = 1;
+const M_SYSTEM = 2;
+const M_EVENTDATA = 3;
+const M_FLAT = 4;
+
+/** Elements visited per record; beyond this a (damaged, self-referencing) record is dropped. */
+const MAX_VISITS = 200_000;
+
+export class Flattener {
+  system: Record<string, EventValue> = {};
+  data: Record<string, EventValue> = {};
+  private unnamed: EventValue[] = [];
+  private visits = 0;
+
+  constructor(private readonly ctx: ChunkContext) {}
+
+  /** Flattens one record's top-level nodes; results are in `system` and `data`. */
+  run(nodes: readonly Node[]): void {
+    this.system = {};
+    this.data = {};
+    this.unnamed = [];
+    this.visits = 0;
+    this.visitNodes(nodes, EMPTY_SCOPE, M_ROOT, 0);
+  }
+
+  /** Visits the element children of `nodes`, expanding template instances and BinXML values. */
+  private visitNodes(nodes: readonly Node[], scope: Scope, mode: number, depth: number): void {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i] as Node;
+      if (n.kind === K_ELEMENT) {
+        this.visitElement(n, scope, mode, depth);
+      } else if (n.kind === K_INSTANCE) {
+        if (n.template.error !== undefined) throw new EvtxFormatError(n.template.error);
+        if (depth >= MAX_EXPANSION_DEPTH) throw new EvtxFormatError('template instances nested too deep');
+        this.visitNodes(n.template.nodes, n.scope, mode, depth + 1);
+      } else if (n.kind === K_SUB) {
+        const k = n.index;
+        if (k < scope.count && this.ctx.poolType[scope.base + k] === VT_BINXML) this.expandBinXml(scope.base + k, mode, depth);
+      }
+    }
+  }
+
+  /** A substitution value of type BinXML is a nested fragment: its elements join the parent. */
+  private expandBinXml(slot: number, mode: number, depth: number): void {
+    if (depth >= MAX_EXPANSION_DEPTH) throw new EvtxFormatError('BinXML values nested too deep');
+    const ctx = this.ctx;
+    const off = ctx.poolOff[slot] as number;
+    const size = ctx.poolSize[slot] as number;
+    if (size === 0) return;
+    const nodes: Node[] = [];
+    ctx.parseFragment(off, off + size, nodes, 0);
+    this.visitNodes(nodes, EMPTY_SCOPE, mode, depth + 1);
+  }
+
+  private visitElement(el: ElementNode, scope: Scope, mode: number, depth: number): void {
+    if (++this.visits > MAX_VISITS) throw new EvtxFormatError('record expands to too many elements');
+    switch (mode) {
+      case M_ROOT:
+        // The root is <Event>; a fragment without it (rare) is still flattened as data.
+        this.visitNodes(el.children, scope, el.name === 'Event' ? M_EVENT : M_FLAT, depth);
+        return;
+      case M_EVENT:
+        if (el.name === 'System') this.visitNodes(el.children, scope, M_SYSTEM, depth);
+        else if (el.name === 'EventData') this.eventData(el, scope, depth);
+        else if (el.name === 'RenderingInfo') return; // localized text added by forwarding; not event data
+        else this.visitNodes(el.children, scope, M_FLAT, depth);
+        return;
+      case M_SYSTEM:
+        this.systemField(el, scope, depth);
+        return;
+      case M_EVENTDATA:
+        this.eventDataChild(el, scope, depth);
+        return;
+      default:
+        this.flatLeaf(el, scope, depth);
+    }
+  }
+
+  private eventData(el: ElementNode, scope: Scope, depth: number): void {
+    const before = this.unnamed.length;
+    this.visitNodes(el.children, scope, M_EVENTDATA, depth);
+    const n = this.unnamed.length - before;
+    if (n > 0) {
+      const vals = this.unnamed.slice(before);
+      this.unnamed.length = before;
+      this.put(this.data, 'Data', n === 1 ? (vals[0] as EventValue) : vals);
+    }
+  }
+
+  private systemField(el: ElementNode, scope: Scope, depth: number): void {
+    let anyAttr = false;
+    for (const a of el.attrs) {
+      const v = this.content(a.parts, scope, null);
+      if (v === null || v === '') continue;
+      this.system[el.name + '_' + a.name] = v;
+      anyAttr = true;
+    }
+    if (this.elementChildren(el, scope)) {
+      this.visitNodes(el.children, scope, M_SYSTEM, depth);
+      return;
+    }
+    const v = this.content(el.children, scope, null);
+    if (v !== null || !anyAttr) this.system[el.name] = v;
+  }
+
+  private eventDataChild(el: ElementNode, scope: Scope, depth: number): void {
+    if (el.name === 'Data') {
+      const nameAttr = this.attr(el, 'Name', scope);
+      if (nameAttr === '') {
+        this.unnamed.push(this.elementChildren(el, scope) ? this.textOf(el, scope, depth) : this.content(el.children, scope, ''));
+        return;
+      }
+      if (this.elementChildren(el, scope)) this.visitNodes(el.children, scope, M_FLAT, depth);
+      else this.put(this.data, nameAttr, this.content(el.children, scope, ''));
+      return;
+    }
+    this.flatLeaf(el, scope, depth);
+  }
+
+  private flatLeaf(el: ElementNode, scope: Scope, depth: number): void {
+    for (const a of el.attrs) {
+      if (a.name === 'xmlns' || a.name.startsWith('xmlns:') || (el.name === 'Data' && a.name === 'Name')) continue;
+      const v = this.content(a.parts, scope, null);
+      if (v === null || v === '') continue;
+      this.put(this.data, el.name + '_' + a.name, v);
+    }
+    if (this.elementChildren(el, scope)) {
+      this.visitNodes(el.children, scope, M_FLAT, depth);
+      return;
+    }
+    if (el.name === 'Data') {
+      const key = this.attr(el, 'Name', scope);
+      this.put(this.data, key === '' ? 'Data' : key, this.content(el.children, scope, ''));
+      return;
+    }
+    this.put(this.data, el.name, this.content(el.children, scope, null));
+  }
+
+  /** Sets `key`, or `key_1`, `key_2`, … when the key is already taken. */
+  private put(target: Record<string, EventValue>, key: string, v: EventValue): void {
+    if (!(key in target)) {
+      target[key] = v;
+      return;
+    }
+    for (let i = 1; ; i++) {
+      const k = key + '_' + i;
+      if (!(k in target)) {
+        target[k] = v;
+        return;
+      }
+    }
+  }
+
+  /** True when the element has element children, statically or through a BinXML value. */
+  private elementChildren(el: ElementNode, scope: Scope): boolean {
+    if (el.hasElementChild) return true;
+    if (!el.hasSub) return false;
+    const pool = this.ctx.poolType;
+    for (const c of el.children) {
+      if (c.kind === K_SUB && c.index < scope.count && pool[scope.base + c.index] === VT_BINXML && (this.ctx.poolSize[scope.base + c.index] as number) > 0) return true;
+    }
+    return false;
+  }
+
+  /** Text of an attribute by name ("" when absent or empty). */
+  private attr(el: ElementNode, name: string, scope: Scope): string {
+    for (const a of el.attrs) {
+      if (a.name === name) return valueText(this.content(a.parts, scope, ''));
+    }
+    return '';
+  }
+
+  /** Concatenated leaf text of an element that has element children (for unnamed Data). */
+  private textOf(el: ElementNode, scope: Scope, depth: number): string {
+    const saved = this.data;
+    this.data = {};
+    this.visitNodes(el.children, scope, M_FLAT, depth);
+    const parts = Object.values(this.data).map(valueText);
+    this.data = saved;
+    return parts.join(' ');
+  }
+
+  /**
+   * Value of a content list (element children or attribute parts): a single substitution
+   * keeps its type; several parts are concatenated; nothing at all gives `empty`.
+   */
+  content(parts: readonly Node[], scope: Scope, empty: EventValue): EventValue {
+    let single: EventValue = null;
+    let count = 0;
+    let text = '';
+    const ctx = this.ctx;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as Node;
+      let v: EventValue;
+      if (p.kind === K_TEXT) {
+        if (p.text === '') continue;
+        v = p.text;
+      } else if (p.kind === K_SUB) {
+        if (p.index >= scope.count) continue;
+        const slot = scope.base + p.index;
+        const t = ctx.poolType[slot] as number;
+        const size = ctx.poolSize[slot] as number;
+        if (t === VT_NULL || t === VT_BINXML || size === 0) continue;
+        v = decodeValue(ctx.b, ctx.buf, ctx.poolOff[slot] as number, size, t);
+        if (v === null || v === '') continue;
+      } else {
+        continue;
+      }
+      count++;
+      if (count === 1) {
+        single = v;
+      } else {
+        if (count === 2) text = valueText(single);
+        text += valueText(v);
+      }
+    }
+    if (count === 0) return empty;
+    if (count === 1) return single;
+    return text;
+  }
+}
+
+const EMPTY_SCOPE: Scope = { base: 0, count: 0 };

@@ -1,0 +1,207 @@
+/**
+ * File and chunk walking. The file is a 4 KiB header then 64 KiB chunks; chunks are walked by
+ * file size, never by the header's chunk count (dirty and carved files lie about it).
+ *
+ * Per chunk: all-zero slots are skipped silently (unused preallocated space); a bad
+ * "ElfChnk\0" magic is one ReadError and the chunk is skipped; a header or event-records CRC32
+ * mismatch is reported (a possible sign of tampering) but the records are still read one by
+ * one, because each record is validated on its own — Windows leaves a stale CRC on the chunk it
+ * was writing when the file was copied, and the mature parsers read those records too.
+ *
+ * Per record (as evtx does): records run from offset 512 up to the header's free-space offset,
+ * and stop after the header's last record id; a zero signature ends the chunk cleanly; a bad
+ * signature or impossible size is one ReadError and ends the chunk (nothing to resync on);
+ * a BinXML error is one ReadError for that record and the walk goes on with the next one.
+ */
+import type { EventRecord, ReadError } from '../record.ts';
+import { crc32, EvtxFormatError, u32, u64 } from './bytes.ts';
+import type { Node } from './binxml.ts';
+import { ChunkContext } from './binxml.ts';
+import { Flattener } from './flatten.ts';
+import { filetimeIso } from './values.ts';
+
+export const FILE_HEADER_SIZE = 4096;
+export const CHUNK_SIZE = 65536;
+export const CHUNK_HEADER_SIZE = 512;
+const RECORD_HEADER_SIZE = 24;
+
+/** Chunk flag: the chunk carries no CRC32s (seen on some exported logs). */
+const CHUNK_FLAG_NO_CRC32 = 0x4;
+/** File flag with the same meaning for the file header. */
+const FILE_FLAG_NO_CRC32 = 0x4;
+
+const FILE_MAGIC = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00]; // "ElfFile\0"
+const CHUNK_MAGIC = [0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00]; // "ElfChnk\0"
+
+/** Counts for one file. See EvtxFileSummary in index.ts for their meaning. */
+export interface Summary {
+  records: number;
+  errors: number;
+  chunks: number;
+  badChunks: number;
+}
+
+function hasMagic(b: Uint8Array, o: number, magic: readonly number[]): boolean {
+  if (o + magic.length > b.length) return false;
+  for (let i = 0; i < magic.length; i++) if (b[o + i] !== magic[i]) return false;
+  return true;
+}
+
+function allZero(b: Uint8Array): boolean {
+  // Compare 4 bytes at a time where alignment allows it; chunks are large.
+  const n = b.length;
+  let i = 0;
+  if (b.byteOffset % 4 === 0) {
+    const w = new Uint32Array(b.buffer, b.byteOffset, n >>> 2);
+    for (let k = 0; k < w.length; k++) if (w[k] !== 0) return false;
+    i = w.length * 4;
+  }
+  for (; i < n; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * One parse of one file: holds the reusable parsing state (chunk context, flattener) and the
+ * callbacks. Nothing in it refers to a chunk's bytes once the next chunk starts.
+ */
+export class EvtxWalker {
+  readonly summary: Summary = { records: 0, errors: 0, chunks: 0, badChunks: 0 };
+  private readonly ctx = new ChunkContext();
+  private readonly flat = new Flattener(this.ctx);
+  private readonly top: Node[] = [];
+  private fileHeaderBad = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly onRecord: (r: EventRecord) => void,
+    private readonly onError: (e: ReadError) => void,
+  ) {}
+
+  /** Reports a problem; `counts` is false for warnings whose records were still read. */
+  private report(e: ReadError, counts: boolean): void {
+    if (counts) this.summary.errors++;
+    this.onError(e);
+  }
+
+  /** Checks the 4 KiB file header (given whatever bytes of it exist). */
+  fileHeader(h: Uint8Array): void {
+    if (h.length < 128 || !hasMagic(h, 0, FILE_MAGIC)) {
+      this.fileHeaderBad = true;
+      const what = h.length < 128 ? `file too short for an EVTX header (${h.length} bytes)` : 'not an EVTX file: bad "ElfFile" signature';
+      this.report({ file: this.file, offset: 0, message: what }, true);
+      return;
+    }
+    const flags = u32(h, 120);
+    if ((flags & FILE_FLAG_NO_CRC32) === 0 && crc32(h, 0, 120) !== u32(h, 124)) {
+      // Dirty files (not closed by the event log service) often carry a stale header CRC;
+      // chunks are walked by file size anyway, so nothing read depends on the header.
+      this.report({ file: this.file, offset: 0, message: 'file header CRC32 mismatch (dirty or altered file header)' }, false);
+    }
+  }
+
+  /** Parses the chunk at index `index` (file offset 4096 + index * 64 KiB); `b` may be short. */
+  chunk(b: Uint8Array, index: number): void {
+    const fileOffset = FILE_HEADER_SIZE + index * CHUNK_SIZE;
+    if (allZero(b)) return; // preallocated, never used
+    this.summary.chunks++;
+    if (!hasMagic(b, 0, CHUNK_MAGIC)) {
+      this.summary.badChunks++;
+      // After a bad file signature every slot would fail: one error for the file is enough.
+      if (!this.fileHeaderBad) this.report({ file: this.file, chunk: index, offset: fileOffset, message: 'bad chunk signature (expected "ElfChnk\\0"); chunk skipped' }, true);
+      else this.summary.errors++;
+      return;
+    }
+    let truncated = false;
+    if (b.length < CHUNK_SIZE) {
+      truncated = true;
+      this.summary.badChunks++;
+      this.report({ file: this.file, chunk: index, offset: fileOffset, message: `truncated chunk: ${b.length} of ${CHUNK_SIZE} bytes; records past the end are lost` }, true);
+      if (b.length < CHUNK_HEADER_SIZE) return;
+    }
+    const flags = u32(b, 120);
+    const freeSpace = u32(b, 48);
+    const lastRecordId = u64(b, 32);
+    if (!truncated && (flags & CHUNK_FLAG_NO_CRC32) === 0) {
+      const headerOk = crc32(b, 128, 512, crc32(b, 0, 120)) === u32(b, 124);
+      const dataEnd = Math.min(Math.max(freeSpace, CHUNK_HEADER_SIZE), b.length);
+      const dataOk = crc32(b, CHUNK_HEADER_SIZE, dataEnd) === u32(b, 52);
+      if (!headerOk || !dataOk) {
+        this.summary.badChunks++;
+        const which = !headerOk && !dataOk ? 'header and event records' : headerOk ? 'event records' : 'header';
+        this.report({ file: this.file, chunk: index, offset: fileOffset, message: `chunk ${which} CRC32 mismatch; records read one by one` }, false);
+      }
+    }
+    this.records(b, index, fileOffset, Math.min(freeSpace, b.length), lastRecordId);
+  }
+
+  private records(b: Uint8Array, index: number, fileOffset: number, end: number, lastRecordId: number): void {
+    const ctx = this.ctx;
+    ctx.reset(b);
+    let p = CHUNK_HEADER_SIZE;
+    while (p + 4 <= end) {
+      const sig = u32(b, p);
+      if (sig === 0) return; // zero-filled slack after the last record
+      if (sig !== 0x00002a2a) {
+        this.report({ file: this.file, chunk: index, offset: fileOffset + p, message: `bad record signature 0x${sig.toString(16).padStart(8, '0')}; rest of chunk skipped` }, true);
+        return;
+      }
+      if (p + RECORD_HEADER_SIZE > b.length) return; // header cut by the chunk end
+      const size = u32(b, p + 4);
+      const id = u64(b, p + 8);
+      if (size < RECORD_HEADER_SIZE + 4 || p + size > b.length) {
+        this.report({ file: this.file, chunk: index, record: id, offset: fileOffset + p, message: `impossible record size ${size}; rest of chunk skipped` }, true);
+        return;
+      }
+      this.record(b, index, fileOffset, p, size, id);
+      p += size;
+      if (id === lastRecordId) return;
+    }
+  }
+
+  private record(b: Uint8Array, index: number, fileOffset: number, p: number, size: number, id: number): void {
+    const ctx = this.ctx;
+    const top = this.top;
+    top.length = 0;
+    ctx.poolTop = 0;
+    let system;
+    let data;
+    try {
+      ctx.parseFragment(p + RECORD_HEADER_SIZE, p + size - 4, top, 0);
+      this.flat.run(top);
+      system = this.flat.system;
+      data = this.flat.data;
+    } catch (e) {
+      if (!(e instanceof EvtxFormatError) && !(e instanceof RangeError)) throw e;
+      this.report({ file: this.file, chunk: index, record: id, offset: fileOffset + p, message: e.message }, true);
+      return;
+    }
+    const ts = system.TimeCreated_SystemTime;
+    const rec: EventRecord = {
+      file: this.file,
+      recordId: id,
+      timestamp: typeof ts === 'string' ? ts : filetimeIso(b, p + 16),
+      channel: str(system.Channel),
+      provider: str(system.Provider_Name ?? system.Provider_EventSourceName),
+      eventId: num(system.EventID),
+      level: num(system.Level),
+      computer: str(system.Computer),
+      data,
+      system,
+    };
+    this.summary.records++;
+    this.onRecord(rec);
+  }
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+}
+
+function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : 0;
+  }
+  return 0;
+}
