@@ -22,6 +22,7 @@ export const ACTIONS = [
   'journal.import',
   'journal.read',
   'board.read',
+  'user.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -39,6 +40,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'journal.import': ['admin'],
   'journal.read': EVERYONE,
   'board.read': EVERYONE,
+  // Accounts: only admin; the first admin comes from the CLI (whoever holds the database file).
+  'user.manage': ['admin'],
 };
 
 export function isAllowed(role: Role, action: Action): boolean {

@@ -41,6 +41,21 @@ export interface EntryPayloads {
     readonly id: MeasureId;
     readonly reason: string;
   };
+  /** A local account (see accounts.ts). The argon2id hash is a PHC string; it never leaves the server. Re-adding a disabled name re-enables it. */
+  'user.added': {
+    readonly name: string;
+    readonly role: string;
+    readonly passwordHash: string;
+  };
+  'user.role-changed': {
+    readonly name: string;
+    readonly role: string;
+    readonly reason: string;
+  };
+  'user.disabled': {
+    readonly name: string;
+    readonly reason: string;
+  };
   /** A free logbook line: something learnt, said or done that no other kind records. */
   'log.note': {
     readonly type: 'fact' | 'decision' | 'action' | 'communication';
@@ -59,6 +74,9 @@ export const ENTRY_KINDS: ReadonlySet<string> = new Set<EntryKind>([
   'measure.applied',
   'measure.lifted',
   'log.note',
+  'user.added',
+  'user.role-changed',
+  'user.disabled',
 ] satisfies EntryKind[]);
 
 export function isEntryKind(k: string): k is EntryKind {

@@ -8,6 +8,8 @@ import type { AssetId, MeasureId, NeedId, ServiceId, SiteId } from './ids.ts';
 import type { Asset, AssetStatus, Measure, Need, Service, Site } from './model.ts';
 import { INITIAL_ASSET_STATUS } from './model.ts';
 import { CrisisError } from './errors.ts';
+import type { UserAccount } from './accounts.ts';
+import { foldAccount } from './accounts.ts';
 
 export interface CrisisInfo {
   readonly name: string;
@@ -27,6 +29,8 @@ export interface CrisisState {
   readonly assetStatus: ReadonlyMap<AssetId, AssetStatus>;
   /** Measures in force. */
   readonly measures: ReadonlyMap<MeasureId, Measure>;
+  /** Local accounts by name (accounts.ts). Optional: hand-built states (what-if overlays) need not carry it. */
+  readonly users?: ReadonlyMap<string, UserAccount>;
   /** Seq and time of the last entry folded (0 and '' for an empty journal). */
   readonly lastSeq: number;
   readonly lastAt: string;
@@ -50,6 +54,7 @@ export class Projection implements CrisisState {
   readonly needs = new Map<NeedId, Need>();
   readonly assetStatus = new Map<AssetId, AssetStatus>();
   readonly measures = new Map<MeasureId, Measure>();
+  readonly users = new Map<string, UserAccount>();
   lastSeq = 0;
   lastAt = '';
   entryCount = 0;
@@ -112,6 +117,11 @@ export class Projection implements CrisisState {
         this.onChange?.({ type: 'measures' });
         break;
       case 'log.note':
+        break;
+      case 'user.added':
+      case 'user.role-changed':
+      case 'user.disabled':
+        foldAccount(this.users, e);
         break;
       default: {
         // A kind listed in ENTRY_KINDS but not folded here is a bug: fail loudly, never skip.
