@@ -14,6 +14,12 @@ export const TARGET_INTERNET = -1;
 /** Edge target naming an asset or service absent from the estate: its availability is unknown. */
 export const TARGET_MISSING = -2;
 
+/** Own state of an asset, from its recovery state and what was observed (services are always AVAILABLE). */
+export const OWN_AVAILABLE = 0;
+export const OWN_UNAVAILABLE = 1;
+export const OWN_OBSERVED_DOWN = 2;
+export const OWN_UNKNOWN = 3;
+
 /** Asset kind codes; services are KIND_SERVICE. */
 export const KIND_SERVICE = 0;
 const ASSET_KIND_CODE: Readonly<Record<AssetKind, number>> = {

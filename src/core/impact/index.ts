@@ -1,0 +1,10 @@
+/**
+ * The impact engine's public surface: compute the board of a crisis state, keep it up to date,
+ * explain a cell, and evaluate what-ifs. Semantics: docs/impact.md.
+ */
+export { ImpactEngine, computeBoard, statusFromRange } from './engine.ts';
+export type { BoardOptions } from './engine.ts';
+export { whatIf, WHAT_IF_KINDS } from './what-if.ts';
+export type { CellChange, CellSide, WhatIfResult } from './what-if.ts';
+export { rootText } from './explain.ts';
+export type { Board, BoardSite, CauseChain, CauseStep, ImpactCell, RiskCause, RootCause, ServiceStatus } from './types.ts';
