@@ -5,8 +5,11 @@
 import type { AssetId, MeasureId } from './ids.ts';
 import type { Asset, MeasureType, Need, Observation, RecoveryState, SecurityState, Service, Site } from './model.ts';
 import type { SiteId } from './ids.ts';
+import type { CoordinationPayloads } from './coordination/types.ts';
+import { COORDINATION_KINDS } from './coordination/types.ts';
 
-export interface EntryPayloads {
+/** Coordination kinds (decisions, actions, meetings, comms, regulatory facts) live in coordination/types.ts. */
+export interface EntryPayloads extends CoordinationPayloads {
   /** The first entry of every journal. */
   'crisis.initialised': {
     readonly name: string;
@@ -74,6 +77,7 @@ export const ENTRY_KINDS: ReadonlySet<string> = new Set<EntryKind>([
   'measure.applied',
   'measure.lifted',
   'log.note',
+  ...COORDINATION_KINDS,
   'user.added',
   'user.role-changed',
   'user.disabled',

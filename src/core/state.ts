@@ -10,6 +10,8 @@ import { INITIAL_ASSET_STATUS } from './model.ts';
 import { CrisisError } from './errors.ts';
 import type { UserAccount } from './accounts.ts';
 import { foldAccount } from './accounts.ts';
+import type { CoordinationView } from './coordination/coordination-state.ts';
+import { CoordinationState } from './coordination/coordination-state.ts';
 
 export interface CrisisInfo {
   readonly name: string;
@@ -31,6 +33,8 @@ export interface CrisisState {
   readonly measures: ReadonlyMap<MeasureId, Measure>;
   /** Local accounts by name (accounts.ts). Optional: hand-built states (what-if overlays) need not carry it. */
   readonly users?: ReadonlyMap<string, UserAccount>;
+  /** Decisions, actions, meetings, comms, regulatory facts (coordination/). Optional like `users`. */
+  readonly coordination?: CoordinationView;
   /** Seq and time of the last entry folded (0 and '' for an empty journal). */
   readonly lastSeq: number;
   readonly lastAt: string;
@@ -55,6 +59,7 @@ export class Projection implements CrisisState {
   readonly assetStatus = new Map<AssetId, AssetStatus>();
   readonly measures = new Map<MeasureId, Measure>();
   readonly users = new Map<string, UserAccount>();
+  readonly coordination = new CoordinationState();
   lastSeq = 0;
   lastAt = '';
   entryCount = 0;
@@ -117,6 +122,26 @@ export class Projection implements CrisisState {
         this.onChange?.({ type: 'measures' });
         break;
       case 'log.note':
+        break;
+      case 'positions.configured':
+      case 'period.opened':
+      case 'position.assigned':
+      case 'decision.opened':
+      case 'decision.made':
+      case 'action.created':
+      case 'action.updated':
+      case 'meeting.scheduled':
+      case 'meeting.minuted':
+      case 'contact.upserted':
+      case 'channel.status':
+      case 'comms.drafted':
+      case 'comms.approved':
+      case 'comms.published':
+      case 'incident.assessed':
+      case 'regulatory.awareness':
+      case 'regulatory.breach-assessed':
+      case 'regulatory.filed':
+        this.coordination.apply(e);
         break;
       case 'user.added':
       case 'user.role-changed':
