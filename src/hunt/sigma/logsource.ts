@@ -98,7 +98,7 @@ export const WINDOWS_LOGSOURCES: LogsourceTable = {
     'driver-framework': ['Microsoft-Windows-DriverFrameworks-UserMode/Operational'],
     'terminalservices-remoteconnectionmanager': ['Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational'],
     'rdp-corets': ['Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational'],
-    'gateway': ['Microsoft-Windows-TerminalServices-Gateway/Operational'],
+    'terminalservices-gateway': ['Microsoft-Windows-TerminalServices-Gateway/Operational'],
   },
   categories: {
     process_creation: [

@@ -117,6 +117,8 @@ export interface LoadedRule extends CompiledRule {
   readonly corrFields: readonly string[];
   /** False when the rule only feeds correlations (generate: false). */
   readonly emit: boolean;
+  /** True when a correlation rule refers to this rule. */
+  readonly correlated: boolean;
 }
 
 interface Bucket {
@@ -205,7 +207,7 @@ export class RuleSet {
         continue;
       }
       const emit = (refs.length === 0 || refs.some((k) => k.generate)) && LEVELS.indexOf(c.meta.level) >= minRank;
-      const rule: LoadedRule = { ...c, index: set.rules.length, corrFields: fieldsNeeded(refs, c.meta.id, c.meta.name), emit };
+      const rule: LoadedRule = { ...c, index: set.rules.length, corrFields: fieldsNeeded(refs, c.meta.id, c.meta.name), emit, correlated: refs.length > 0 };
       set.rules.push(rule);
       for (const v of c.variants) set.index({ ...v, rule });
     }

@@ -5,6 +5,7 @@
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventRecord, ReadError } from '../record.ts';
+import { readEvtxFile } from '../evtx/index.ts';
 import { readJsonFile, type SourceSummary } from './json-reader.ts';
 
 export { readJsonFile, forEachLine, type SourceSummary } from './json-reader.ts';
@@ -41,32 +42,17 @@ export function isEvtxFile(path: string): boolean {
   }
 }
 
-interface EvtxApi {
-  readEvtxFile(path: string, onRecord: (r: EventRecord) => void, onError: (e: ReadError) => void): { records: number; errors: number };
-}
-
-// The EVTX parser lives in src/hunt/evtx (another module of this project). It is loaded on first
-// use so that JSON-only hunts do not pay for it.
-const EVTX_MODULE = '../evtx/index.ts';
-let evtxApi: Promise<EvtxApi> | undefined;
-
-function loadEvtx(): Promise<EvtxApi> {
-  evtxApi ??= import(new URL(EVTX_MODULE, import.meta.url).href) as Promise<EvtxApi>;
-  return evtxApi;
-}
-
 /** Reads one evidence file of any supported kind. */
-export async function readEvidenceFile(path: string, onRecord: (r: EventRecord) => void, onError: (e: ReadError) => void): Promise<SourceSummary> {
+export function readEvidenceFile(path: string, onRecord: (r: EventRecord) => void, onError: (e: ReadError) => void): SourceSummary {
   if (isEvtxFile(path)) {
-    let api: EvtxApi;
     try {
-      api = await loadEvtx();
+      const s = readEvtxFile(path, onRecord, onError);
+      return { records: s.records, errors: s.errors };
     } catch (e) {
-      onError({ file: path, message: `EVTX parser unavailable: ${(e as Error).message}` });
+      // readEvtxFile throws only for I/O errors (the path is in the message).
+      onError({ file: path, message: (e as Error).message });
       return { records: 0, errors: 1 };
     }
-    const s = api.readEvtxFile(path, onRecord, onError);
-    return { records: s.records, errors: s.errors };
   }
   return readJsonFile(path, onRecord, onError);
 }
