@@ -48,7 +48,7 @@ export class CrisisApp {
   private projection: Projection;
   private readonly now: () => string;
   private readonly newId: () => string;
-  private syncing: Promise<readonly AnyEntry[]> | undefined;
+  private lock: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly store: OpenedStore,
@@ -79,19 +79,26 @@ export class CrisisApp {
 
   /** Reads and folds entries appended since the last sync (by anyone). Returns them. */
   async sync(): Promise<readonly AnyEntry[]> {
-    // One reader at a time: two concurrent syncs would apply the same entries twice.
-    if (this.syncing) await this.syncing.catch(() => undefined);
-    const run = (async () => {
-      const fresh = await this.store.read(this.projection.lastSeq);
-      for (const e of fresh) this.projection.apply(e);
-      return fresh;
-    })();
-    this.syncing = run;
-    try {
-      return await run;
-    } finally {
-      if (this.syncing === run) this.syncing = undefined;
-    }
+    return this.exclusive(() => this.syncUnlocked());
+  }
+
+  private async syncUnlocked(): Promise<readonly AnyEntry[]> {
+    const fresh = await this.store.read(this.projection.lastSeq);
+    for (const e of fresh) this.projection.apply(e);
+    return fresh;
+  }
+
+  /**
+   * Runs `fn` alone: reading new entries, building drafts and applying what was appended must not
+   * interleave within one process, or an entry read by one task is applied again by another.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   private draft<K extends EntryKind>(actor: Actor, kind: K, payload: EntryPayloads[K], at?: string): EntryDraft<K> {
@@ -110,8 +117,12 @@ export class CrisisApp {
    */
   async write(actor: Actor, action: Action, build: (state: CrisisState) => readonly EntryDraft[]): Promise<readonly AnyEntry[]> {
     this.authorize(actor, action);
+    return this.exclusive(() => this.writeUnlocked(action, build));
+  }
+
+  private async writeUnlocked(action: Action, build: (state: CrisisState) => readonly EntryDraft[]): Promise<readonly AnyEntry[]> {
     for (let attempt = 0; ; attempt++) {
-      await this.sync();
+      await this.syncUnlocked();
       if (action !== 'crisis.init' && action !== 'journal.import' && !this.projection.crisis) {
         throw new CrisisError('not-initialised', 'this database holds no crisis yet: run `crisiscell init` (or `crisiscell demo`)');
       }

@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CrisisApp } from './crisis-app.ts';
+import { openSqliteStore } from '../store/sqlite/sqlite-journal-store.ts';
+import { CrisisError } from '../core/errors.ts';
+import type { Actor } from './permissions.ts';
+
+const it_lead: Actor = { name: 'it-lead', role: 'it' };
+const observer: Actor = { name: 'press-observer', role: 'observer' };
+const examples = fileURLToPath(new URL('../../examples/estate/', import.meta.url));
+const estate = ['sites.csv', 'services.csv', 'assets.csv', 'dependencies.csv'].map((f) => ({ file: f, text: readFileSync(join(examples, f), 'utf8'), sha256: f }));
+
+async function withApps(fn: (a: CrisisApp, b: CrisisApp) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-app-'));
+  const file = join(dir, 'c.db');
+  const a = await CrisisApp.open(openSqliteStore(file, { pollMs: 0 }), { now: () => '2022-05-14T04:00:00+02:00' });
+  await a.init({ name: 'admin', role: 'admin' }, {});
+  await a.importEstate({ name: 'admin', role: 'admin' }, estate);
+  const b = await CrisisApp.open(openSqliteStore(file, { pollMs: 0 }));
+  try {
+    await fn(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the application layer', () => {
+  it('loses no entry when two operators write at once: the loser catches up and retries', async () => {
+    await withApps(async (a, b) => {
+      const results = await Promise.all([
+        a.setAssets(it_lead, { pattern: 'srv-pacs-01', recovery: 'isolated', reason: 'ransom note on PACS' }),
+        b.setAssets(it_lead, { pattern: 'srv-lis-01', recovery: 'isolated', reason: 'LIS encrypted' }),
+        a.applyMeasure(it_lead, { type: 'internet-cut', reason: 'stop the spread' }),
+      ]);
+      assert.deepEqual(results.map((r) => ('seq' in r ? r.seq : r.entry.seq)).sort(), [3, 4, 5]);
+      await a.sync();
+      await b.sync();
+      assert.equal(a.state.lastSeq, 5);
+      assert.equal(b.state.assetStatus.get('srv-pacs-01' as never)?.recovery, 'isolated');
+      assert.equal(a.state.assetStatus.get('srv-lis-01' as never)?.recovery, 'isolated');
+      assert.ok((await a.verify()).ok);
+    });
+  });
+
+  it('refuses a write the role may not make, and writes nothing', async () => {
+    await withApps(async (a) => {
+      const before = a.state.lastSeq;
+      await assert.rejects(a.setAssets(observer, { pattern: '*', recovery: 'isolated', reason: 'curious' }), (e: unknown) => e instanceof CrisisError && e.code === 'forbidden');
+      await a.sync();
+      assert.equal(a.state.lastSeq, before);
+    });
+  });
+
+  it('stamps entries with the author and the injected clock', async () => {
+    await withApps(async (a) => {
+      const e = await a.note(it_lead, { type: 'fact', text: 'switchboard down, direct numbers work' });
+      assert.equal(e.actor, 'it-lead');
+      assert.equal(e.at, '2022-05-14T04:00:00+02:00');
+      const back = await a.note(it_lead, { type: 'fact', text: 'ER noticed at 03:25', at: '2022-05-14T03:25:00+02:00' });
+      assert.equal(back.at, '2022-05-14T03:25:00+02:00');
+    });
+  });
+});

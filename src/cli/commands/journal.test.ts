@@ -1,0 +1,153 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { runCli } from '../test-io.ts';
+import { allCommands } from '../main.ts';
+
+const examples = fileURLToPath(new URL('../../../examples/estate/', import.meta.url));
+const estate = ['sites.csv', 'services.csv', 'assets.csv', 'dependencies.csv'].map((f) => join(examples, f));
+
+describe('crisiscell journal commands', () => {
+  let dir: string;
+  let db: string;
+  const cc = (...args: string[]) => runCli([...args, '--db', db], { cwd: dir });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cc-cli-'));
+    db = join(dir, 'crisis.db');
+    assert.equal((await cc('init', '--name', 'Ransomware', '--organisation', 'Test group')).code, 0);
+    assert.equal((await cc('import', ...estate)).code, 0);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to open a database that does not exist, saying how to start one', async () => {
+    const r = await runCli(['assets', '--db', join(dir, 'none.db')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no crisis database at .*none\.db \(run `crisiscell init`/);
+  });
+
+  it('refuses a second init', async () => {
+    const r = await cc('init');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /already holds the crisis "Ransomware"/);
+  });
+
+  it('re-importing the same files writes nothing', async () => {
+    const before = JSON.parse((await cc('log', '--json')).stdout) as unknown[];
+    const r = await cc('import', ...estate);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Nothing changed/);
+    assert.equal((JSON.parse((await cc('log', '--json')).stdout) as unknown[]).length, before.length);
+  });
+
+  it('a bad import lists every problem and writes nothing', async () => {
+    const bad = join(dir, 'assets.csv');
+    writeFileSync(bad, 'hostname,kind,os,site,zone,roles,ip\nnew-1,server,W,dc,s,,\nnew-2,printer,W,mars,s,,\n');
+    const head = (await cc('verify', '--json')).stdout;
+    const r = await cc('import', bad);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /assets\.csv:3: kind: unknown asset kind "printer"/);
+    assert.match(r.stderr, /assets\.csv:3: site: unknown site "mars"/);
+    assert.match(r.stderr, /nothing was written/);
+    assert.equal((await cc('verify', '--json')).stdout, head);
+    assert.equal((await cc('assets', '--host', 'new-*', '--json')).stdout.trim(), '[]');
+  });
+
+  it('sets the state of every asset a glob matches, as one entry, and lists them', async () => {
+    const r = await cc('asset', 'set', 'srv-dc-*', '--security', 'suspected', '--reason', 'admin account used at 02:50');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /2 asset\(s\) changed: srv-dc-01, srv-dc-02/);
+    const rows = JSON.parse((await cc('assets', '--site', 'dc', '--kind', 'server', '--json')).stdout) as { hostname: string; security: string; recovery: string }[];
+    assert.deepEqual(rows.filter((a) => a.hostname.startsWith('SRV-DC')).map((a) => [a.security, a.recovery]), [['suspected', 'in-service'], ['suspected', 'in-service']]);
+    const log = JSON.parse((await cc('log', '--kind', 'asset.state', '--json')).stdout) as { actor: string; payload: { assets: string[] } }[];
+    assert.equal(log.at(-1)?.payload.assets.length, 2);
+    assert.equal(log.at(-1)?.actor, 'test-operator');
+  });
+
+  it('asks for a reason and for something to change, and names an unmatched glob', async () => {
+    assert.match((await cc('asset', 'set', 'srv-dc-01', '--recovery', 'isolated')).stderr, /reason: give a reason/);
+    assert.match((await cc('asset', 'set', 'srv-dc-01', '--reason', 'because')).stderr, /say what changes/);
+    assert.match((await cc('asset', 'set', 'srv-dc-01', '--recovery', 'vaporised', '--reason', 'because')).stderr, /recovery: /);
+    const r = await cc('asset', 'set', 'nothing-*', '--recovery', 'isolated', '--reason', 'because');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no asset matches "nothing-\*"/);
+  });
+
+  it('applies and lifts measures, refusing doubles and unknown sites', async () => {
+    assert.equal((await cc('measure', 'apply', 'internet-cut', '--reason', 'stop the spread')).code, 0);
+    assert.match((await cc('measure', 'apply', 'internet-cut', '--reason', 'again')).stderr, /internet-cut is already in force/);
+    assert.match((await cc('measure', 'apply', 'link-cut', '--reason', 'no site')).stderr, /site: a link cut needs --site/);
+    assert.match((await cc('measure', 'apply', 'link-cut', '--site', 'atlantis', '--reason', 'x site')).stderr, /unknown site "atlantis"/);
+    assert.equal((await cc('measure', 'apply', 'quarantine', '--zone', 'clinical', '--site', 'hsp-north', '--reason', 'lateral movement seen')).code, 0);
+    const state = JSON.parse((await cc('state', '--json')).stdout) as { measures: { id: string }[] };
+    assert.deepEqual(state.measures.map((m) => m.id).sort(), ['internet-cut', 'quarantine:clinical@hsp-north']);
+    assert.equal((await cc('measure', 'lift', 'quarantine', '--zone', 'clinical', '--site', 'hsp-north', '--reason', 'zone cleaned')).code, 0);
+    assert.match((await cc('measure', 'lift', 'link-cut', '--site', 'hsp-north', '--reason', 'nothing to lift')).stderr, /not in force \(in force: internet-cut\)/);
+  });
+
+  it('shows the state as it was known at a time', async () => {
+    const all = JSON.parse((await cc('log', '--json')).stdout) as { at: string }[];
+    const firstAt = all[0]?.at ?? '';
+    const early = JSON.parse((await cc('state', '--at', firstAt, '--json')).stdout) as { counts: { assets: number } };
+    assert.equal(early.counts.assets, 0);
+    assert.match((await cc('state', '--at', 'noon')).stderr, /ISO 8601/);
+  });
+
+  it('verifies the chain, then names the first entry an attacker altered', async () => {
+    const copy = join(dir, 'tamper.db');
+    assert.equal((await cc('backup', copy)).code, 0);
+    const ok = await runCli(['verify', '--db', copy]);
+    assert.equal(ok.code, 0);
+    assert.match(ok.stdout, /Chain holds: \d+ entries; head entry \d+, hash [0-9a-f]{64}/);
+    const raw = new Database(copy);
+    raw.exec('DROP TRIGGER journal_no_update');
+    raw.prepare("UPDATE journal SET actor = 'nobody' WHERE seq = 3").run();
+    raw.close();
+    const bad = await runCli(['verify', '--db', copy]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Chain BROKEN at entry 3/);
+  });
+
+  it('exports and re-imports the journal exactly, and the copy verifies with the same head', async () => {
+    const file = join(dir, 'journal.jsonl');
+    assert.equal((await cc('export', '--jsonl', '-o', file)).code, 0);
+    const copyDb = join(dir, 'replay.db');
+    const imp = await runCli(['import-journal', file, '--db', copyDb]);
+    assert.equal(imp.code, 0, imp.stderr);
+    const again = join(dir, 'journal2.jsonl');
+    assert.equal((await runCli(['export', '--jsonl', '-o', again, '--db', copyDb])).code, 0);
+    assert.equal(readFileSync(again, 'utf8'), readFileSync(file, 'utf8'));
+    assert.equal((await runCli(['verify', '--json', '--db', copyDb])).stdout, (await cc('verify', '--json')).stdout);
+    assert.match((await runCli(['import-journal', file, '--db', copyDb])).stderr, /already holds/);
+  });
+
+  it('refuses an altered export before writing anything, naming the line', async () => {
+    const file = join(dir, 'journal-bad.jsonl');
+    await cc('export', '--jsonl', '-o', file);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"actor":"test-operator"', '"actor":"mallory"');
+    writeFileSync(file, lines.join('\n'));
+    const target = join(dir, 'never.db');
+    const r = await runCli(['import-journal', file, '--db', target]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /journal-bad\.jsonl:3: entry 3: content does not match its hash/);
+    assert.equal((await runCli(['log', '--json', '--db', target])).stdout.trim(), '[]');
+  });
+
+  it('gives every command a help text with an example', async () => {
+    for (const c of allCommands()) {
+      const r = await runCli([...c.name.split(' '), '--help']);
+      assert.equal(r.code, 0, c.name);
+      assert.match(r.stdout, /Usage: crisiscell /, c.name);
+      assert.match(r.stdout, /Example:\n {2}crisiscell /, c.name);
+    }
+    const top = await runCli(['--help']);
+    assert.match(top.stdout, /asset set/);
+    assert.equal((await runCli(['frobnicate'])).code, 2);
+    assert.match((await runCli(['assets', '--colour'])).stderr, /Unknown option '--colour'/);
+  });
+});
