@@ -34,9 +34,39 @@ export const K_TEXT = 1;
 export const K_SUB = 2;
 export const K_INSTANCE = 3;
 
+/** Element names the flattener treats specially, resolved once at compile time. */
+export const TAG_OTHER = 0;
+export const TAG_EVENT = 1;
+export const TAG_SYSTEM = 2;
+export const TAG_EVENTDATA = 3;
+export const TAG_DATA = 4;
+export const TAG_RENDERING = 5;
+
+function tagOf(name: string): number {
+  switch (name) {
+    case 'Event':
+      return TAG_EVENT;
+    case 'System':
+      return TAG_SYSTEM;
+    case 'EventData':
+      return TAG_EVENTDATA;
+    case 'Data':
+      return TAG_DATA;
+    case 'RenderingInfo':
+      return TAG_RENDERING;
+    default:
+      return TAG_OTHER;
+  }
+}
+
 export interface ElementNode {
   readonly kind: 0;
   readonly name: string;
+  readonly tag: number;
+  /** The Name attribute when it is plain text (the usual <Data Name="X">); else undefined. */
+  staticName: string | undefined;
+  /** The Name attribute when it has to be computed (substitution); else undefined. */
+  nameAttr: AttrNode | undefined;
   readonly attrs: AttrNode[];
   readonly children: Node[];
   /** True when a child is an element or a template instance (static knowledge). */
@@ -47,6 +77,8 @@ export interface ElementNode {
 
 export interface AttrNode {
   readonly name: string;
+  /** `<Element>_<Attribute>`, the flattened key, built once at compile time. */
+  readonly key: string;
   readonly parts: Node[];
 }
 
@@ -89,6 +121,17 @@ export const MAX_EXPANSION_DEPTH = 12;
 /** Substitution values per record, all instances together (a record is < 64 KiB, 4 bytes each). */
 const POOL_SIZE = 1 << 16;
 
+/** Descriptor arrays (type, chunk offset, size) of the substitution values of one record. */
+export interface ValuePool {
+  readonly type: Uint8Array;
+  readonly off: Int32Array;
+  readonly size: Int32Array;
+}
+
+export function newValuePool(): ValuePool {
+  return { type: new Uint8Array(POOL_SIZE), off: new Int32Array(POOL_SIZE), size: new Int32Array(POOL_SIZE) };
+}
+
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /**
@@ -102,10 +145,16 @@ export class ChunkContext {
   private names = new Map<number, string>();
   private nameSizes = new Map<number, number>();
   private templates = new Map<number, Template>();
-  readonly poolType = new Uint8Array(POOL_SIZE);
-  readonly poolOff = new Int32Array(POOL_SIZE);
-  readonly poolSize = new Int32Array(POOL_SIZE);
+  readonly poolType: Uint8Array;
+  readonly poolOff: Int32Array;
+  readonly poolSize: Int32Array;
   poolTop = 0;
+
+  constructor(pool: ValuePool) {
+    this.poolType = pool.type;
+    this.poolOff = pool.off;
+    this.poolSize = pool.size;
+  }
 
   /** Starts a new chunk: caches are per chunk because offsets are chunk-relative. */
   reset(chunk: Uint8Array): void {
@@ -181,16 +230,15 @@ export class ChunkContext {
     // Element headers carry a u16 dependency id in template definitions but not in nested
     // BinXML values or elements written directly in a record. When the preferred layout
     // yields an impossible name offset, the other one is tried (damaged/odd producers).
-    const nameAt = (dep: boolean): number => p + (dep ? 6 : 4);
-    const ok = (dep: boolean): boolean => {
-      const q = nameAt(dep);
-      if (q + 4 > end) return false;
-      const off = u32(this.b, q);
-      return off >= 128 && off + 8 <= this.len;
-    };
-    if (ok(preferred)) return preferred;
-    if (ok(!preferred)) return !preferred;
+    if (this.plausibleName(p + (preferred ? 6 : 4), end)) return preferred;
+    if (this.plausibleName(p + (preferred ? 4 : 6), end)) return !preferred;
     return preferred;
+  }
+
+  private plausibleName(q: number, end: number): boolean {
+    if (q + 4 > end) return false;
+    const off = u32(this.b, q);
+    return off >= 128 && off + 8 <= this.len;
   }
 
   /**
@@ -314,14 +362,24 @@ export class ChunkContext {
       if (p + 4 > end) throw new EvtxFormatError('truncated attribute list', p);
       p += 4;
     }
-    const el: ElementNode = { kind: K_ELEMENT, name: tmp.name, attrs: [], children: [], hasElementChild: false, hasSub: false };
+    const el: ElementNode = {
+      kind: K_ELEMENT, name: tmp.name, tag: tagOf(tmp.name), staticName: undefined, nameAttr: undefined,
+      attrs: [], children: [], hasElementChild: false, hasSub: false,
+    };
     out.push(el);
     // Attributes: each is a name followed by text-like parts, until a close token.
     while (p < end && ((b[p] as number) & ~T_MORE) === T_ATTRIBUTE) {
       p = this.nameRef(p + 1, end, tmp);
       const parts: Node[] = [];
       while (p < end && isPartToken(b[p] as number)) p = this.parsePart(p, end, inTemplate, parts);
-      el.attrs.push({ name: tmp.name, parts });
+      const attr: AttrNode = { name: tmp.name, key: el.name + '_' + tmp.name, parts };
+      el.attrs.push(attr);
+      if (tmp.name === 'Name') {
+        const only = parts.length === 1 ? parts[0] : undefined;
+        if (only?.kind === K_TEXT) el.staticName = only.text;
+        else if (parts.length === 0) el.staticName = '';
+        else el.nameAttr = attr;
+      }
     }
     if (p >= end) return p; // cut short: keep what was read
     const close = b[p] as number;

@@ -18,7 +18,7 @@
 import type { EventValue } from '../record.ts';
 import { EvtxFormatError } from './bytes.ts';
 import type { ChunkContext, ElementNode, Node, Scope } from './binxml.ts';
-import { K_ELEMENT, K_INSTANCE, K_SUB, K_TEXT, MAX_EXPANSION_DEPTH } from './binxml.ts';
+import { K_ELEMENT, K_INSTANCE, K_SUB, K_TEXT, MAX_EXPANSION_DEPTH, TAG_DATA, TAG_EVENT, TAG_EVENTDATA, TAG_RENDERING, TAG_SYSTEM } from './binxml.ts';
 import { decodeValue, valueText, VT_BINXML, VT_NULL } from './values.ts';
 
 const M_ROOT = 0;
@@ -81,12 +81,12 @@ export class Flattener {
     switch (mode) {
       case M_ROOT:
         // The root is <Event>; a fragment without it (rare) is still flattened as data.
-        this.visitNodes(el.children, scope, el.name === 'Event' ? M_EVENT : M_FLAT, depth);
+        this.visitNodes(el.children, scope, el.tag === TAG_EVENT ? M_EVENT : M_FLAT, depth);
         return;
       case M_EVENT:
-        if (el.name === 'System') this.visitNodes(el.children, scope, M_SYSTEM, depth);
-        else if (el.name === 'EventData') this.eventData(el, scope, depth);
-        else if (el.name === 'RenderingInfo') return; // localized text added by forwarding; not event data
+        if (el.tag === TAG_SYSTEM) this.visitNodes(el.children, scope, M_SYSTEM, depth);
+        else if (el.tag === TAG_EVENTDATA) this.eventData(el, scope, depth);
+        else if (el.tag === TAG_RENDERING) return; // localized text added by forwarding; not event data
         else this.visitNodes(el.children, scope, M_FLAT, depth);
         return;
       case M_SYSTEM:
@@ -116,7 +116,7 @@ export class Flattener {
     for (const a of el.attrs) {
       const v = this.content(a.parts, scope, null);
       if (v === null || v === '') continue;
-      this.system[el.name + '_' + a.name] = v;
+      setOwn(this.system, a.key, v);
       anyAttr = true;
     }
     if (this.elementChildren(el, scope)) {
@@ -124,12 +124,12 @@ export class Flattener {
       return;
     }
     const v = this.content(el.children, scope, null);
-    if (v !== null || !anyAttr) this.system[el.name] = v;
+    if (v !== null || !anyAttr) setOwn(this.system, el.name, v);
   }
 
   private eventDataChild(el: ElementNode, scope: Scope, depth: number): void {
-    if (el.name === 'Data') {
-      const nameAttr = this.attr(el, 'Name', scope);
+    if (el.tag === TAG_DATA) {
+      const nameAttr = this.dataName(el, scope);
       if (nameAttr === '') {
         this.unnamed.push(this.elementChildren(el, scope) ? this.textOf(el, scope, depth) : this.content(el.children, scope, ''));
         return;
@@ -143,17 +143,17 @@ export class Flattener {
 
   private flatLeaf(el: ElementNode, scope: Scope, depth: number): void {
     for (const a of el.attrs) {
-      if (a.name === 'xmlns' || a.name.startsWith('xmlns:') || (el.name === 'Data' && a.name === 'Name')) continue;
+      if (a.name === 'xmlns' || a.name.startsWith('xmlns:') || (el.tag === TAG_DATA && a.name === 'Name')) continue;
       const v = this.content(a.parts, scope, null);
       if (v === null || v === '') continue;
-      this.put(this.data, el.name + '_' + a.name, v);
+      this.put(this.data, a.key, v);
     }
     if (this.elementChildren(el, scope)) {
       this.visitNodes(el.children, scope, M_FLAT, depth);
       return;
     }
-    if (el.name === 'Data') {
-      const key = this.attr(el, 'Name', scope);
+    if (el.tag === TAG_DATA) {
+      const key = this.dataName(el, scope);
       this.put(this.data, key === '' ? 'Data' : key, this.content(el.children, scope, ''));
       return;
     }
@@ -162,14 +162,16 @@ export class Flattener {
 
   /** Sets `key`, or `key_1`, `key_2`, … when the key is already taken. */
   private put(target: Record<string, EventValue>, key: string, v: EventValue): void {
-    if (!(key in target)) {
-      target[key] = v;
+    // `=== undefined` is the cheap test (values are never undefined); inherited names such as
+    // "constructor" read as defined without being taken, hence the own-property check.
+    if (target[key] === undefined || !Object.hasOwn(target, key)) {
+      setOwn(target, key, v);
       return;
     }
     for (let i = 1; ; i++) {
       const k = key + '_' + i;
-      if (!(k in target)) {
-        target[k] = v;
+      if (!Object.hasOwn(target, k)) {
+        setOwn(target, k, v);
         return;
       }
     }
@@ -186,12 +188,11 @@ export class Flattener {
     return false;
   }
 
-  /** Text of an attribute by name ("" when absent or empty). */
-  private attr(el: ElementNode, name: string, scope: Scope): string {
-    for (const a of el.attrs) {
-      if (a.name === name) return valueText(this.content(a.parts, scope, ''));
-    }
-    return '';
+  /** The Name attribute's text ("" when absent or empty). */
+  private dataName(el: ElementNode, scope: Scope): string {
+    if (el.staticName !== undefined) return el.staticName;
+    if (el.nameAttr === undefined) return '';
+    return valueText(this.content(el.nameAttr.parts, scope, ''));
   }
 
   /** Concatenated leaf text of an element that has element children (for unnamed Data). */
@@ -245,3 +246,9 @@ export class Flattener {
 }
 
 const EMPTY_SCOPE: Scope = { base: 0, count: 0 };
+
+/** Plain assignment, except for "__proto__", which would replace the object's prototype. */
+function setOwn(target: Record<string, EventValue>, key: string, v: EventValue): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else target[key] = v;
+}

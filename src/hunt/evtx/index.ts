@@ -31,30 +31,75 @@ export function readEvtxFile(
   onRecord: (r: EventRecord) => void,
   onError: (e: ReadError) => void,
 ): EvtxFileSummary {
-  let fd: number;
+  const reader = openEvtxFile(path, onRecord, onError);
+  try {
+    while (reader.step());
+  } finally {
+    reader.close();
+  }
+  return reader.summary;
+}
+
+/** A file being read one chunk per `step()`, so that a caller can yield between chunks. */
+export interface EvtxFileReader {
+  /** Reads and parses the next chunk; false once the file is exhausted. */
+  step(): boolean;
+  /** Closes the file (idempotent). */
+  close(): void;
+  readonly summary: EvtxFileSummary;
+}
+
+/**
+ * Opens a file for reading chunk by chunk: what readEvtxFile does, in steps. Used where output
+ * must respect back-pressure (the CLI awaits 'drain' between chunks). Throws for I/O errors only.
+ * `file` is the name records and errors carry (default: `path`).
+ */
+export function openEvtxFile(
+  path: string,
+  onRecord: (r: EventRecord) => void,
+  onError: (e: ReadError) => void,
+  file: string = path,
+): EvtxFileReader {
+  let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     throw withPath(e, path);
   }
-  try {
-    const walker = new EvtxWalker(path, onRecord, onError);
-    const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
-    const header = chunk.subarray(0, FILE_HEADER_SIZE);
-    const n = readFull(fd, header, 0, path);
-    walker.fileHeader(header.subarray(0, n));
-    if (n === FILE_HEADER_SIZE) {
-      for (let i = 0; ; i++) {
-        const got = readFull(fd, chunk, FILE_HEADER_SIZE + i * CHUNK_SIZE, path);
-        if (got === 0) break;
-        walker.chunk(chunk.subarray(0, got), i);
-        if (got < CHUNK_SIZE) break;
-      }
-    }
-    return walker.summary;
-  } finally {
+  const walker = new EvtxWalker(file, onRecord, onError);
+  const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+  let index = -1; // -1: file header not read yet
+  let finished = false;
+  const close = (): void => {
+    if (fd === undefined) return;
     closeSync(fd);
-  }
+    fd = undefined;
+    if (!finished) walker.done();
+    finished = true;
+  };
+  const step = (): boolean => {
+    if (finished || fd === undefined) return false;
+    if (index < 0) {
+      const header = chunk.subarray(0, FILE_HEADER_SIZE);
+      const n = readFull(fd, header, 0, path);
+      walker.fileHeader(header.subarray(0, n));
+      index = 0;
+      if (n < FILE_HEADER_SIZE) return finish();
+      return true;
+    }
+    const got = readFull(fd, chunk, FILE_HEADER_SIZE + index * CHUNK_SIZE, path);
+    if (got === 0) return finish();
+    walker.chunk(chunk.subarray(0, got), index);
+    index++;
+    if (got < CHUNK_SIZE) return finish();
+    return true;
+  };
+  const finish = (): boolean => {
+    if (!finished) walker.done();
+    finished = true;
+    return false;
+  };
+  return { step, close, summary: walker.summary };
 }
 
 /** Same over an in-memory buffer (used by fuzz tests). */
@@ -71,6 +116,7 @@ export function readEvtxBuffer(
       walker.chunk(buf.subarray(off, Math.min(off + CHUNK_SIZE, buf.length)), i);
     }
   }
+  walker.done();
   return walker.summary;
 }
 

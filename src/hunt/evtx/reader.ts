@@ -16,7 +16,8 @@
 import type { EventRecord, ReadError } from '../record.ts';
 import { crc32, EvtxFormatError, u32, u64 } from './bytes.ts';
 import type { Node } from './binxml.ts';
-import { ChunkContext } from './binxml.ts';
+import { ChunkContext, newValuePool } from './binxml.ts';
+import type { ValuePool } from './binxml.ts';
 import { Flattener } from './flatten.ts';
 import { filetimeIso } from './values.ts';
 
@@ -66,8 +67,8 @@ function allZero(b: Uint8Array): boolean {
  */
 export class EvtxWalker {
   readonly summary: Summary = { records: 0, errors: 0, chunks: 0, badChunks: 0 };
-  private readonly ctx = new ChunkContext();
-  private readonly flat = new Flattener(this.ctx);
+  private readonly ctx: ChunkContext;
+  private readonly flat: Flattener;
   private readonly top: Node[] = [];
   private fileHeaderBad = false;
 
@@ -75,7 +76,15 @@ export class EvtxWalker {
     private readonly file: string,
     private readonly onRecord: (r: EventRecord) => void,
     private readonly onError: (e: ReadError) => void,
-  ) {}
+  ) {
+    this.ctx = new ChunkContext(takePool());
+    this.flat = new Flattener(this.ctx);
+  }
+
+  /** Hands the value pool back for the next file (call once, when the walk is over). */
+  done(): void {
+    releasePool(this.ctx);
+  }
 
   /** Reports a problem; `counts` is false for warnings whose records were still read. */
   private report(e: ReadError, counts: boolean): void {
@@ -102,9 +111,10 @@ export class EvtxWalker {
   /** Parses the chunk at index `index` (file offset 4096 + index * 64 KiB); `b` may be short. */
   chunk(b: Uint8Array, index: number): void {
     const fileOffset = FILE_HEADER_SIZE + index * CHUNK_SIZE;
-    if (allZero(b)) return; // preallocated, never used
+    const magicOk = hasMagic(b, 0, CHUNK_MAGIC);
+    if (!magicOk && allZero(b)) return; // preallocated, never used
     this.summary.chunks++;
-    if (!hasMagic(b, 0, CHUNK_MAGIC)) {
+    if (!magicOk) {
       this.summary.badChunks++;
       // After a bad file signature every slot would fail: one error for the file is enough.
       if (!this.fileHeaderBad) this.report({ file: this.file, chunk: index, offset: fileOffset, message: 'bad chunk signature (expected "ElfChnk\\0"); chunk skipped' }, true);
@@ -191,6 +201,21 @@ export class EvtxWalker {
     this.summary.records++;
     this.onRecord(rec);
   }
+}
+
+// The value pool is 576 KiB of typed arrays: allocating it per file dominated small files.
+// One is kept for reuse; a walk started while another is running (a callback that reads
+// another file) gets its own.
+let spare: ValuePool | undefined;
+
+function takePool(): ValuePool {
+  const p = spare ?? newValuePool();
+  spare = undefined;
+  return p;
+}
+
+function releasePool(ctx: ChunkContext): void {
+  spare = { type: ctx.poolType, off: ctx.poolOff, size: ctx.poolSize };
 }
 
 function str(v: unknown): string {

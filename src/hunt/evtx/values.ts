@@ -76,12 +76,28 @@ function pad2(n: number): string {
   return n < 10 ? '0' + n : String(n);
 }
 
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
+
 function pad6(n: number): string {
-  return String(n).padStart(6, '0');
+  const s = String(n);
+  return s.length >= 6 ? s : (ZEROS[6 - s.length] as string) + s;
 }
 
-/** Civil date from days since 1970-01-01 (proleptic Gregorian), without allocating a Date. */
+// Consecutive events mostly share their second: the date-time prefix is cached.
+let lastSecs = NaN;
+let lastPrefix = '';
+
+/** ISO 8601 UTC from Unix seconds and microseconds, without allocating a Date. */
 function isoFromUnix(secs: number, micros: number): string {
+  if (secs !== lastSecs) {
+    lastPrefix = isoPrefix(secs);
+    lastSecs = secs;
+  }
+  return lastPrefix + pad6(micros) + 'Z';
+}
+
+/** "YYYY-MM-DDTHH:MM:SS." (proleptic Gregorian civil date from days since 1970-01-01). */
+function isoPrefix(secs: number): string {
   let days = Math.floor(secs / 86400);
   let rem = secs - days * 86400;
   const hh = Math.floor(rem / 3600);
@@ -98,7 +114,7 @@ function isoFromUnix(secs: number, micros: number): string {
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   const ys = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
-  return `${ys}-${pad2(m)}-${pad2(d)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}.${pad6(micros)}Z`;
+  return `${ys}-${pad2(m)}-${pad2(d)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}.`;
 }
 
 // 2^32 = 429 * 10^7 + 4_967_296: splitting FILETIME this way keeps the arithmetic exact in
@@ -130,10 +146,11 @@ export function systemtimeIso(b: Uint8Array, o: number): string {
 /** GUID in evtx_dump's form: upper-case, no braces, first three groups little-endian. */
 export function guid(b: Uint8Array, o: number): string {
   const h = HEX_UPPER;
-  const x = (i: number): string => h[b[o + i] as number] as string;
   return (
-    x(3) + x(2) + x(1) + x(0) + '-' + x(5) + x(4) + '-' + x(7) + x(6) + '-' + x(8) + x(9) + '-' +
-    x(10) + x(11) + x(12) + x(13) + x(14) + x(15)
+    (h[b[o + 3] as number] as string) + h[b[o + 2] as number] + h[b[o + 1] as number] + h[b[o] as number] + '-' +
+    h[b[o + 5] as number] + h[b[o + 4] as number] + '-' + h[b[o + 7] as number] + h[b[o + 6] as number] + '-' +
+    h[b[o + 8] as number] + h[b[o + 9] as number] + '-' + h[b[o + 10] as number] + h[b[o + 11] as number] +
+    h[b[o + 12] as number] + h[b[o + 13] as number] + h[b[o + 14] as number] + h[b[o + 15] as number]
   );
 }
 
