@@ -115,39 +115,39 @@ export function readJsonFile(path: string, onRecord: (r: EventRecord) => void, o
 
   const onLine = (raw: string, n: number): void => {
     let line = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (pending.length > 0 && (line.startsWith('{') || /^Record \d+$/.test(line))) {
+      // A new top-level document (unindented `{`, or evtx_dump's `Record N`) starts while the
+      // previous one is still open: the previous one was truncated or broken. Report it and
+      // resynchronise here instead of swallowing the rest of the file.
+      sum.errors++;
+      onError({ file: label, line: pendingLine, message: 'truncated or malformed JSON document' });
+      pending = [];
+      pendingLen = 0;
+      scanner.reset();
+    }
     if (pending.length === 0) {
       const t = line.trim();
       // Separators of a JSON array or of evtx_dump's text output carry no event.
       if (t === '' || t === '[' || t === ']' || t === ',' || /^Record \d+$/.test(t)) return;
-      if (t.endsWith(',') && t.startsWith('{')) line = t.slice(0, -1);
       if (t.startsWith('{') && (t.endsWith('}') || t.endsWith('},'))) {
         // The common JSONL case: one whole document on the line.
         scanner.reset();
-        scanner.scan(line);
+        scanner.scan(t);
         if (scanner.depth === 0) {
+          scanner.reset();
           emit(t.endsWith(',') ? t.slice(0, -1) : t, n);
           return;
         }
       }
       if (!t.startsWith('{')) {
         scanner.reset();
-        pending = [];
         sum.errors++;
         onError({ file: label, line: n, message: `not a JSON object: ${t.slice(0, 60)}` });
         return;
       }
       scanner.reset();
       pendingLine = n;
-    } else if (line === '{' || /^Record \d+$/.test(line)) {
-      // A new top-level document starts while the previous one is still open: the previous one
-      // was truncated. Report it and resynchronise here instead of swallowing the rest.
-      sum.errors++;
-      onError({ file: label, line: pendingLine, message: 'truncated JSON document' });
-      pending = [];
-      pendingLen = 0;
-      scanner.reset();
-      if (line !== '{') return;
-      pendingLine = n;
+      line = t;
     }
     pending.push(line);
     pendingLen += line.length;
