@@ -23,6 +23,18 @@ export const ACTIONS = [
   'journal.read',
   'board.read',
   'user.manage',
+  // Crisis-cell coordination (src/app/coordination.ts).
+  'decision.manage',
+  'action.manage',
+  'meeting.manage',
+  'position.assign',
+  'contact.manage',
+  'channel.set',
+  'comms.draft',
+  'comms.approve',
+  'comms.publish',
+  'incident.assess',
+  'regulatory.record',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -42,6 +54,18 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'board.read': EVERYONE,
   // Accounts: only admin; the first admin comes from the CLI (whoever holds the database file).
   'user.manage': ['admin'],
+  'decision.manage': CELL,
+  'action.manage': CELL,
+  'meeting.manage': CELL,
+  'position.assign': ['admin', 'commander'],
+  'contact.manage': CELL,
+  'channel.set': CELL,
+  'comms.draft': CELL,
+  // What the group says in public is approved by the commander or the communications lead, nobody else.
+  'comms.approve': ['commander', 'comms'],
+  'comms.publish': ['commander', 'comms'],
+  'incident.assess': ['admin', 'commander', 'it', 'liaison', 'dpo'],
+  'regulatory.record': ['admin', 'commander', 'liaison', 'dpo'],
 };
 
 export function isAllowed(role: Role, action: Action): boolean {
