@@ -58,12 +58,16 @@ function fmtDuration(s: number): string {
 class ProgressLine {
   private last = 0;
   private shown = false;
+  private finalDrawn = false;
   private readonly t0 = Date.now();
   constructor(private readonly out: CliIo['stderr']) {}
 
   update(p: HuntProgress, force = false): void {
     const now = Date.now();
-    if (!force && now - this.last < 200) return;
+    // The final state is always drawn once; otherwise at most 5 redraws per second.
+    if (!force && p.filesDone < p.filesTotal && now - this.last < 200) return;
+    if (p.filesDone === p.filesTotal && this.finalDrawn) return;
+    if (p.filesDone === p.filesTotal) this.finalDrawn = true;
     this.last = now;
     const secs = (now - this.t0) / 1000;
     const rate = secs > 0 ? p.records / secs : 0;
