@@ -101,6 +101,16 @@ export class CrisisApp {
     return run;
   }
 
+  /** A draft stamped with the app's clock and ids, for command modules outside this file (coordination.ts). */
+  makeDraft<K extends EntryKind>(actor: Actor, kind: K, payload: EntryPayloads[K], at?: string): EntryDraft<K> {
+    return this.draft(actor, kind, payload, at);
+  }
+
+  /** The author's wall clock as this app reads it (injected in tests). */
+  clockNow(): string {
+    return this.now();
+  }
+
   private draft<K extends EntryKind>(actor: Actor, kind: K, payload: EntryPayloads[K], at?: string): EntryDraft<K> {
     return { id: entryId(this.newId()), at: at ?? this.now(), actor: actor.name, kind, payload };
   }
