@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- tests use node:test; the purity rule guards production code (lead: exempt *.test.ts in eslint.config.js?) */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImpactEngine } from './engine.ts';
