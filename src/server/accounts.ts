@@ -1,0 +1,165 @@
+/**
+ * Account commands shared by the HTTP API and the `crisiscell user` CLI: argon2id hashing, the
+ * input schemas, and the writes (through CrisisApp.write, so the permission check, the actor and
+ * the optimistic-concurrency retry are the app's own).
+ */
+import { randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { z } from 'zod';
+import type { CrisisApp } from '../app/crisis-app.ts';
+import type { Actor, Role } from '../app/permissions.ts';
+import { ROLES } from '../app/permissions.ts';
+import { validate } from '../app/validate.ts';
+import type { UserAccount } from '../core/accounts.ts';
+import { USER_NAME_PATTERN } from '../core/accounts.ts';
+import type { EntryKind, EntryPayloads } from '../core/entries.ts';
+import { CrisisError } from '../core/errors.ts';
+import type { EntryDraft } from '../core/journal.ts';
+import { entryId } from '../core/ids.ts';
+
+/** OWASP's argon2id baseline (19 MiB, 2 passes): ~30 ms here, slow enough for offline guessing. */
+// 2 is Algorithm.Argon2id: the package exports it as an ambient const enum, unusable under verbatimModuleSyntax.
+const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+const reason = z.string().trim().min(3, 'give a reason of at least 3 characters: it goes into the evidential logbook').max(2000);
+export const userName = z.string().trim().regex(USER_NAME_PATTERN, 'lower-case letters, digits, dot, dash or underscore; 2 to 40 characters, starting with a letter');
+export const roleSchema = z.enum(ROLES);
+
+export const userAddInput = z.object({
+  name: userName,
+  role: roleSchema,
+  password: z.string().min(10, 'at least 10 characters').max(256),
+});
+export const userRoleInput = z.object({ role: roleSchema, reason });
+export const userDisableInput = z.object({ reason });
+export const loginInput = z.object({ name: z.string().trim().min(1).max(40), password: z.string().min(1).max(256) });
+
+export interface PublicUser {
+  readonly name: string;
+  readonly role: string;
+  readonly disabled: boolean;
+  readonly addedAt: string;
+  readonly addedBy: string;
+}
+
+export function publicUser(u: UserAccount): PublicUser {
+  return { name: u.name, role: u.role, disabled: u.disabled, addedAt: u.addedAt, addedBy: u.addedBy };
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2);
+}
+
+// Verified against when the name is unknown, so a wrong name costs as long as a wrong password
+// and the timing does not tell which accounts exist.
+let dummyHash: Promise<string> | undefined;
+
+/** The enabled account whose password this is, or undefined. */
+export async function authenticate(app: CrisisApp, name: string, password: string): Promise<UserAccount | undefined> {
+  await app.sync();
+  const u = app.liveProjection.users.get(name.trim().toLowerCase());
+  if (!u || u.disabled) {
+    dummyHash ??= hashPassword('not-a-password-anyone-has');
+    await verify(await dummyHash, password).catch(() => false);
+    return undefined;
+  }
+  const ok = await verify(u.passwordHash, password).catch(() => false);
+  return ok ? u : undefined;
+}
+
+/** The account behind a session, if it still exists, is enabled and has a known role. */
+export function currentActor(app: CrisisApp, name: string): Actor | undefined {
+  const u = app.liveProjection.users.get(name);
+  if (!u || u.disabled || !(ROLES as readonly string[]).includes(u.role)) return undefined;
+  return { name: u.name, role: u.role as Role };
+}
+
+function draft<K extends EntryKind>(actor: Actor, kind: K, payload: EntryPayloads[K]): EntryDraft<K> {
+  return { id: entryId(randomUUID()), at: new Date().toISOString(), actor: actor.name, kind, payload };
+}
+
+export async function addUser(app: CrisisApp, actor: Actor, input: unknown): Promise<PublicUser> {
+  const v = validate(userAddInput, input);
+  // Hash before taking the write path: argon2 takes tens of ms and must not widen the retry window.
+  const passwordHash = await hashPassword(v.password);
+  await app.write(actor, 'user.manage', (s) => {
+    const u = s.users?.get(v.name);
+    if (u && !u.disabled) throw new CrisisError('already-exists', `the account ${v.name} exists (role ${u.role}); change its role or disable it`, { details: [{ path: 'name', message: 'exists' }] });
+    return [draft(actor, 'user.added', { name: v.name, role: v.role, passwordHash })];
+  });
+  const u = app.liveProjection.users.get(v.name);
+  if (!u) throw new Error('user.added was not folded');
+  return publicUser(u);
+}
+
+function existing(app: CrisisApp, name: string): UserAccount {
+  const u = app.liveProjection.users.get(name);
+  if (!u) throw new CrisisError('not-found', `no account named "${name}"`, { details: [{ path: 'name', message: 'unknown account' }] });
+  return u;
+}
+
+/** Refuses a change that would leave no enabled admin: nobody could manage accounts from the web any more. */
+function keepOneAdmin(app: CrisisApp, name: string): void {
+  const admins = [...app.liveProjection.users.values()].filter((u) => u.role === 'admin' && !u.disabled);
+  if (admins.length === 1 && admins[0]?.name === name) throw new CrisisError('conflict', `${name} is the last enabled admin; add another admin first`);
+}
+
+export async function changeRole(app: CrisisApp, actor: Actor, name: string, input: unknown): Promise<PublicUser> {
+  const v = validate(userRoleInput, input);
+  await app.write(actor, 'user.manage', () => {
+    const u = existing(app, name);
+    if (u.role === 'admin' && v.role !== 'admin') keepOneAdmin(app, name);
+    return [draft(actor, 'user.role-changed', { name: u.name, role: v.role, reason: v.reason })];
+  });
+  return publicUser(existing(app, name));
+}
+
+export async function disableUser(app: CrisisApp, actor: Actor, name: string, input: unknown): Promise<PublicUser> {
+  const v = validate(userDisableInput, input);
+  await app.write(actor, 'user.manage', () => {
+    const u = existing(app, name);
+    if (u.disabled) throw new CrisisError('conflict', `${name} is already disabled`);
+    if (u.role === 'admin') keepOneAdmin(app, name);
+    return [draft(actor, 'user.disabled', { name: u.name, reason: v.reason })];
+  });
+  return publicUser(existing(app, name));
+}
+
+export function listUsers(app: CrisisApp): PublicUser[] {
+  return [...app.liveProjection.users.values()].map(publicUser).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface DemoAccount {
+  readonly name: string;
+  readonly role: Role;
+  readonly password: string;
+}
+
+/**
+ * The demo's accounts, one per crisis position. The passwords are public (printed by `start` and
+ * in docs/web.md): the demo journal is for exercises, never for a real crisis.
+ */
+export function demoAccounts(): readonly DemoAccount[] {
+  return [
+    { name: 'admin', role: 'admin', password: 'demo-admin-2022' },
+    { name: 'commander', role: 'commander', password: 'demo-commander-2022' },
+    { name: 'medical', role: 'medical', password: 'demo-medical-2022' },
+    { name: 'it', role: 'it', password: 'demo-it-2022' },
+    { name: 'comms', role: 'comms', password: 'demo-comms-2022' },
+    { name: 'liaison', role: 'liaison', password: 'demo-liaison-2022' },
+    { name: 'dpo', role: 'dpo', password: 'demo-dpo-2022' },
+    { name: 'observer', role: 'observer', password: 'demo-observer-2022' },
+  ];
+}
+
+/** Writes the demo accounts that do not exist yet (one entry each), as `actor` (an admin). */
+export async function addDemoAccounts(app: CrisisApp, actor: Actor): Promise<readonly DemoAccount[]> {
+  await app.sync();
+  const added: DemoAccount[] = [];
+  for (const a of demoAccounts()) {
+    if (app.liveProjection.users.has(a.name)) continue;
+    await addUser(app, actor, a);
+    added.push(a);
+  }
+  return added;
+}

@@ -1,0 +1,128 @@
+/**
+ * Small HTTP helpers over node:http: bounded JSON bodies, JSON errors, security headers.
+ * Every error a client sees is `{error: {code, message, path?, details?}}`; nothing else leaks
+ * (no stack, no SQL, no file path): unknown errors become a plain 500 `internal`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { codeToHttp, CrisisError } from '../core/errors.ts';
+
+/** Error codes the HTTP layer adds to the domain's (codeToHttp covers those). */
+export type HttpOnlyCode = 'payload-too-large' | 'unsupported-media-type' | 'method-not-allowed' | 'too-many-requests' | 'internal';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: HttpOnlyCode | CrisisError['code'],
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Default body limit; routes may raise it (estate import). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Headers sent with every response. The CSP allows nothing inline and nothing from elsewhere:
+ * the UI is one bundled script and one stylesheet served by this process, and a crisis network
+ * may be cut from the internet anyway. `connect-src 'self'` covers fetch and EventSource.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+export function applySecurityHeaders(res: ServerResponse): void {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly path?: string; readonly details?: readonly { path?: string; message: string }[] };
+}
+
+/** Maps anything thrown to a status and a body a client may see. */
+export function errorResponse(e: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (e instanceof HttpError) return { status: e.status, body: { error: { code: e.code, message: e.message } }, headers: e.headers };
+  if (e instanceof CrisisError) {
+    const details = e.details.slice(0, 100).map((d) => ({ ...(d.path === undefined ? {} : { path: d.path }), message: d.message }));
+    const path = e.details.find((d) => d.path !== undefined)?.path;
+    return {
+      status: codeToHttp[e.code],
+      body: { error: { code: e.code, message: e.code === 'journal-corrupt' || e.code === 'io' || e.code === 'store-unavailable' ? e.code.replace('-', ' ') : e.message, ...(path === undefined ? {} : { path }), ...(details.length ? { details } : {}) } },
+      headers: {},
+    };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } }, headers: {} };
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+  const { status, body, headers } = errorResponse(e);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, status, body, headers);
+}
+
+/**
+ * Reads a JSON body: 415 unless the content type is application/json (which also means a
+ * cross-site HTML form cannot send it without a CORS preflight this server never grants),
+ * 413 past `limit` bytes (counted as they arrive, so a huge body is cut early), 400 when malformed.
+ */
+export async function readJsonBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new HttpError(413, 'payload-too-large', `request body over ${limit} bytes`, { connection: 'close' });
+  }
+  if (type !== 'application/json') {
+    // An empty body without a type is a body-less POST (logout, lift): treat as {}.
+    if (type === '' && (declared === 0 || (Number.isNaN(declared) && req.headers['transfer-encoding'] === undefined))) return {};
+    throw new HttpError(415, 'unsupported-media-type', 'send the body as application/json');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, 'payload-too-large', `request body over ${limit} bytes`, { connection: 'close' });
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'invalid-input', 'the body is not valid JSON');
+  }
+}
+
+/** Client address for rate limiting: the socket's, never a forwarded header (nobody proxies us). */
+export function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const k = part.slice(0, i).trim();
+    const v = part.slice(i + 1).trim();
+    if (k && !out.has(k)) out.set(k, decodeURIComponent(v));
+  }
+  return out;
+}
