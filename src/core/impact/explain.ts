@@ -2,9 +2,10 @@
  * Cause chains, computed lazily for the cells someone looks at: the engine's hot loops only keep
  * numbers; here we walk back from a cell through its lost needs to what someone did or saw.
  *
- * Chains multiply (a service needing 8 of 15 workstations, each isolated...), so each need lists
- * at most MAX_TARGETS_PER_NEED lost targets (the step says how many are lost in all) and a cell
- * at most MAX_CHAINS chains.
+ * Chains multiply (a service needing 8 of 15 workstations, each isolated; an app on 4 hosts...),
+ * so a need of the cell itself lists at most 2 lost targets and a need further down only 1: the
+ * step says how many are lost in all ("4 of 4 unavailable, 2 needed"). A cell gets at most
+ * MAX_CHAINS chains.
  */
 import type { AssetId, NeedId } from '../ids.ts';
 import type { Asset, NeedEffect } from '../model.ts';
@@ -13,10 +14,11 @@ import { OWN_AVAILABLE, OWN_OBSERVED_DOWN, OWN_UNAVAILABLE, OWN_UNKNOWN, TARGET_
 import type { ImpactEngine } from './engine.ts';
 import type { CauseChain, CauseStep, RiskCause, RootCause } from './types.ts';
 
-const MAX_TARGETS_PER_NEED = 3;
+const MAX_TARGETS_TOP = 2;
+const MAX_TARGETS_DEEP = 1;
 const MAX_CHAINS = 12;
 const MAX_DEPTH = 32;
-const MAX_RISK_CAUSES = 5;
+const MAX_RISK_CAUSES = 3;
 
 interface Tail {
   readonly steps: readonly CauseStep[];
@@ -129,7 +131,7 @@ function needTails(engine: ImpactEngine, k: number, memo: Map<number, Tail[]>, v
   }
   const group = total > 1 ? { needed: min, of: total, unavailable: lost.length } : undefined;
   const out: Tail[] = [];
-  for (const e of lost.slice(0, MAX_TARGETS_PER_NEED)) {
+  for (const e of lost.slice(0, depth === 0 ? MAX_TARGETS_TOP : MAX_TARGETS_DEEP)) {
     const t = g.edgeTarget[e]!;
     const step: CauseStep =
       t === TARGET_INTERNET

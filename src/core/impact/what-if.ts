@@ -35,13 +35,18 @@ export interface CellChange {
   readonly criticality: ImpactCell['criticality'];
   readonly before: CellSide;
   readonly after: CellSide;
+  /** True when status or capacity change; false when only causes, procedures or the risk flag do. */
+  readonly significant: boolean;
   /** Chains present after but not before (compared by text), and the reverse. */
   readonly causesAdded: readonly CauseChain[];
   readonly causesRemoved: readonly CauseChain[];
 }
 
 export interface WhatIfResult {
-  /** Changed cells, worst outcome first (lowest capacity after, then most critical). */
+  /**
+   * Changed cells: those whose status or capacity change first (largest capacity change, then
+   * most critical), then those where only causes or the risk flag change.
+   */
   readonly changes: readonly CellChange[];
   /** Asset ids in the changes that the estate does not have (the change did nothing). */
   readonly unknownAssets: readonly AssetId[];
@@ -125,11 +130,19 @@ export function whatIf(state: CrisisState, changes: readonly EntryDraft[]): What
       criticality: b.criticality,
       before: side(b),
       after: side(a),
+      significant: a.status !== b.status || a.capacity !== b.capacity || a.capacityRange[1] !== b.capacityRange[1],
       causesAdded,
       causesRemoved,
     });
   }
-  out.sort((x, y) => x.after.capacity - y.after.capacity || CRIT_RANK[x.criticality] - CRIT_RANK[y.criticality] || (x.serviceId < y.serviceId ? -1 : 1));
+  const delta = (c: CellChange): number => Math.abs(c.after.capacity - c.before.capacity);
+  out.sort(
+    (x, y) =>
+      Number(y.significant) - Number(x.significant) ||
+      delta(y) - delta(x) ||
+      CRIT_RANK[x.criticality] - CRIT_RANK[y.criticality] ||
+      (x.serviceId < y.serviceId ? -1 : x.serviceId > y.serviceId ? 1 : 0),
+  );
   return { changes: out, unknownAssets: [...unknownAssets], unknownMeasures };
 }
 
