@@ -116,9 +116,9 @@ export class EvtxWalker {
     this.summary.chunks++;
     if (!magicOk) {
       this.summary.badChunks++;
-      // After a bad file signature every slot would fail: one error for the file is enough.
+      // After a bad file signature every slot would fail: the one error for the file is enough
+      // (such chunks are still counted in badChunks).
       if (!this.fileHeaderBad) this.report({ file: this.file, chunk: index, offset: fileOffset, message: 'bad chunk signature (expected "ElfChnk\\0"); chunk skipped' }, true);
-      else this.summary.errors++;
       return;
     }
     let truncated = false;
