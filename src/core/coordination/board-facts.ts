@@ -1,0 +1,87 @@
+/**
+ * What the cell says about the board in words: which vital services work, which are degraded or
+ * down and with which procedure. Read by the clocks' drafts, the comms templates and the sitrep,
+ * so all three say the same thing.
+ */
+import type { Board, ImpactCell } from '../impact/types.ts';
+
+/** One service as reports list it. */
+export interface ServiceLine {
+  readonly serviceId: string;
+  readonly site: string;
+  readonly siteName: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly criticality: string;
+  readonly status: ImpactCell['status'];
+  /** Capacity we can count on, 0..1. */
+  readonly capacity: number;
+  readonly procedures: readonly string[];
+  readonly phone?: string;
+}
+
+export interface BoardFacts {
+  readonly vitalWorking: readonly ServiceLine[];
+  readonly vitalNotWorking: readonly ServiceLine[];
+  readonly degraded: readonly ServiceLine[];
+  readonly down: readonly ServiceLine[];
+  readonly unknown: readonly ServiceLine[];
+  readonly operationalCount: number;
+  readonly total: number;
+}
+
+/** A board cell as a report line. */
+export function lineOf(c: ImpactCell): ServiceLine {
+  return {
+    serviceId: c.serviceId,
+    site: c.site,
+    siteName: c.siteName,
+    kind: c.service,
+    name: c.name,
+    criticality: c.criticality,
+    status: c.status,
+    capacity: c.capacity,
+    procedures: c.procedures,
+    ...(c.phone === undefined ? {} : { phone: c.phone }),
+  };
+}
+
+/** Sorts the board into what reports say about it. */
+export function boardFacts(board: Board): BoardFacts {
+  const lines = board.cells.map(lineOf);
+  return {
+    vitalWorking: lines.filter((l) => l.criticality === 'vital' && l.status === 'operational'),
+    vitalNotWorking: lines.filter((l) => l.criticality === 'vital' && l.status !== 'operational'),
+    degraded: lines.filter((l) => l.status === 'degraded'),
+    down: lines.filter((l) => l.status === 'down'),
+    unknown: lines.filter((l) => l.status === 'unknown'),
+    operationalCount: lines.filter((l) => l.status === 'operational').length,
+    total: lines.length,
+  };
+}
+
+/**
+ * Groups service lines by kind across sites: "Radiology (3 sites)", so a group of six hospitals
+ * reads in one line rather than eighteen.
+ */
+export function byKind(lines: readonly ServiceLine[]): { kind: string; label: string; sites: string[]; lines: ServiceLine[] }[] {
+  const groups = new Map<string, ServiceLine[]>();
+  for (const l of lines) {
+    const g = groups.get(l.kind) ?? [];
+    g.push(l);
+    groups.set(l.kind, g);
+  }
+  return [...groups].map(([kind, ls]) => ({ kind, label: kindLabel(kind), sites: ls.map((l) => l.siteName), lines: ls }));
+}
+
+/** `operating-theatre` -> `Operating theatre`. */
+export function kindLabel(kind: string): string {
+  const s = kind.replace(/-/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** `Radiology, Laboratory and Pharmacy`. */
+export function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words[0] ?? '';
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
