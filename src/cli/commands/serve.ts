@@ -1,0 +1,59 @@
+/**
+ * `crisiscell serve`: the web cockpit and its API over the configured database, until Ctrl-C or
+ * SIGTERM. The server module is imported when the command runs, so other commands stay quick.
+ */
+import { CrisisError } from '../../core/errors.ts';
+import type { CommandSpec } from '../spec.ts';
+import { str } from '../spec.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export const SERVE_COMMANDS: CommandSpec[] = [
+  {
+    name: 'serve',
+    summary: 'serve the web cockpit and its API (live board, assets, logbook) over this database',
+    usage: 'serve [--port 4780] [--host 127.0.0.1] [--db FILE]',
+    details: [
+      'Builds the web UI first when web/dist is missing or older than web/ (needs the dev dependencies).',
+      'Accounts: crisiscell user add NAME --role admin (the first one from here). Sessions are in memory: a restart logs everyone out.',
+      '--host 0.0.0.0 lets the other laptops of the cell connect; the cookies are not marked Secure over plain http,',
+      'so put a TLS proxy in front on any network you do not trust (--secure-cookies then).',
+    ].join('\n'),
+    example: 'crisiscell serve --host 0.0.0.0 --port 4780',
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'secure-cookies': { type: 'boolean' } },
+    async run(ctx, v) {
+      const portText = str(v, 'port') ?? ctx.io.env.PORT ?? '4780';
+      const port = Number(portText);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CrisisError('invalid-input', `--port: "${portText}" is not a port number`, { details: [{ path: 'port', message: 'expected 0-65535' }] });
+      const host = str(v, 'host') ?? '127.0.0.1';
+      const app = await ctx.openApp();
+      const { startServer } = await import('../../server/index.ts');
+      // CRISISCELL_WEB_BUILD=skip: serve what is built (tests that only need the API).
+      const server = await startServer({ app, port, host, secureCookies: v['secure-cookies'] === true, buildWeb: ctx.io.env.CRISISCELL_WEB_BUILD !== 'skip', log: (l) => ctx.err(l) });
+      const users = [...app.liveProjection.users.values()].filter((u) => !u.disabled);
+      if (ctx.json) ctx.printJson({ url: server.url, port: server.port, accounts: users.length });
+      else {
+        ctx.out(`crisiscell cockpit: ${server.url}  (${app.store.location}, ${app.liveProjection.entryCount} entries)`);
+        if (users.length === 0) ctx.err('No account yet: add one with  crisiscell user add NAME --role admin');
+        if (!LOOPBACK.has(host)) ctx.err('Listening beyond this machine over plain http: use it on the cell\'s own network only, or behind TLS.');
+        ctx.err('Ctrl-C to stop.');
+      }
+      await untilSignal();
+      await server.close();
+      return 0;
+    },
+  },
+];
