@@ -99,7 +99,7 @@ export function mutate(seeds: readonly Uint8Array[], seed: number, index: number
     switch (kind) {
       case 0: {
         const n = 1 + int(16);
-        for (let i = 0; i < n; i++) b[pos()] ^= 1 << int(8);
+        for (let i = 0; i < n; i++) { const p = pos(); b[p] = (b[p] as number) ^ (1 << int(8)); }
         what.push(`flip ${n} bits`);
         break;
       }
