@@ -11,7 +11,7 @@ import type { Route } from './router.ts';
 import type { TestServer } from './test-support.ts';
 import { raw, startTestServer } from './test-support.ts';
 
-const concrete = (r: Route): string => r.path.replace(':id', 'radiology@hsp-north').replace(':name', 'observer');
+const concrete = (r: Route): string => r.path.replace(':id', 'radiology@hsp-north').replace(':name', 'observer').replace(':site', 'hsp-north');
 
 /** Status only; an SSE stream is cut as soon as its headers arrive. */
 function statusOf(port: number, r: Route, cookie: string, csrf: string): Promise<number> {
