@@ -17,7 +17,7 @@
  * topological order and stop where a node's value does not change.
  */
 import type { AssetId, ServiceId, SiteId } from '../ids.ts';
-import type { Measure } from '../model.ts';
+import type { AssetStatus, Measure } from '../model.ts';
 import { SERVICE_KINDS, SITE_KINDS, UNAVAILABLE_RECOVERY } from '../model.ts';
 import type { CrisisState, StateChange } from '../state.ts';
 import { statusOf } from '../state.ts';
@@ -32,6 +32,15 @@ export interface CompiledMeasure {
   readonly site: number;
   readonly zone: number;
 }
+
+// Local copies of graph.ts's codes: imported bindings are module variables that V8 re-loads (with
+// a TDZ check) on every use, which costs ~2x in the per-edge loop at scale 100.
+// The annotations make a change of value in graph.ts a type error here.
+const I_INTERNET: typeof TARGET_INTERNET = -1;
+const I_MISSING: typeof TARGET_MISSING = -2;
+const O_UNAVAILABLE: typeof OWN_UNAVAILABLE = 1;
+const O_DOWN: typeof OWN_OBSERVED_DOWN = 2;
+const O_UNKNOWN: typeof OWN_UNKNOWN = 3;
 
 /** Options of `ImpactEngine.board`. */
 export interface BoardOptions {
@@ -119,7 +128,16 @@ export class ImpactEngine {
   recomputeAll(): void {
     const { g } = this;
     this.lastEvaluated = 0;
-    for (let n = g.serviceCount; n < g.nodeCount; n++) this.loadOwn(n);
+    // Only assets with a status can differ from "available, not suspect": walking the status map
+    // is 3x cheaper than a lookup per asset when most of the estate was never touched.
+    this.own.fill(0);
+    this.suspect.fill(0);
+    for (const [id, st] of this.state.assetStatus) {
+      const n = g.assetIndex.get(id);
+      if (n === undefined) continue;
+      this.own[n] = ownCode(st);
+      this.suspect[n] = st.security === 'compromised' || st.security === 'suspected' ? 1 : 0;
+    }
     this.compileMeasures();
     for (let e = 0; e < g.edgeTarget.length; e++) this.cut[e] = this.edgeCut(e) ? 1 : 0;
     const order = g.order;
@@ -213,15 +231,7 @@ export class ImpactEngine {
     const a = this.g.assets[n - this.g.serviceCount];
     if (a === undefined) return false;
     const st = statusOf(this.state, a.id);
-    // The recovery state wins over an observation: an isolated server is unavailable even if it
-    // still runs; `observed` speaks of assets we did not act on (encrypted, crashed, not checked).
-    const own = UNAVAILABLE_RECOVERY.has(st.recovery)
-      ? OWN_UNAVAILABLE
-      : st.observed === 'down'
-        ? OWN_OBSERVED_DOWN
-        : st.observed === 'unknown'
-          ? OWN_UNKNOWN
-          : OWN_AVAILABLE;
+    const own = ownCode(st);
     const suspect = st.security === 'compromised' || st.security === 'suspected' ? 1 : 0;
     const changed = own !== this.own[n] || suspect !== this.suspect[n];
     this.own[n] = own;
@@ -275,11 +285,11 @@ export class ImpactEngine {
     let lo = 1;
     let hi = 1;
     let risk = 0;
-    if (own === OWN_UNAVAILABLE || own === OWN_OBSERVED_DOWN) {
+    if (own === O_UNAVAILABLE || own === O_DOWN) {
       lo = 0;
       hi = 0;
     } else {
-      if (own === OWN_UNKNOWN) lo = 0;
+      if (own === O_UNKNOWN) lo = 0;
       risk = this.suspect[n]!;
       const edgeTarget = g.edgeTarget;
       const needEnd = g.needStart[n + 1]!;
@@ -291,10 +301,10 @@ export class ImpactEngine {
         for (let e = g.targetStart[k]!; e < end; e++) {
           if (cut[e] === 1) continue;
           const t = edgeTarget[e]!;
-          if (t === TARGET_INTERNET) {
+          if (t === I_INTERNET) {
             sure++;
             possible++;
-          } else if (t === TARGET_MISSING) {
+          } else if (t === I_MISSING) {
             possible++;
           } else {
             const th = HI[t]!;
@@ -437,6 +447,18 @@ export class ImpactEngine {
       ...(s.phone === undefined ? {} : { phone: s.phone }),
     };
   }
+}
+
+/**
+ * Own availability of an asset. The recovery state wins over an observation: an isolated server
+ * is unavailable even if it still runs; `observed` speaks of assets we did not act on (encrypted,
+ * crashed, not checked since the attack).
+ */
+function ownCode(st: AssetStatus): number {
+  if (UNAVAILABLE_RECOVERY.has(st.recovery)) return OWN_UNAVAILABLE;
+  if (st.observed === 'down') return OWN_OBSERVED_DOWN;
+  if (st.observed === 'unknown') return OWN_UNKNOWN;
+  return OWN_AVAILABLE;
 }
 
 /** Status from a capacity interval: down wins over unknown (down for another reason is down). */
