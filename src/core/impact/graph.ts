@@ -14,13 +14,16 @@ export const TARGET_INTERNET = -1;
 /** Edge target naming an asset or service absent from the estate: its availability is unknown. */
 export const TARGET_MISSING = -2;
 
-/** Own state of an asset, from its recovery state and what was observed (services are always AVAILABLE). */
+/** Own state of an asset: nothing stops it (services are always this). */
 export const OWN_AVAILABLE = 0;
+/** Own state of an asset: isolated, preserved, wiped or rebuilding. */
 export const OWN_UNAVAILABLE = 1;
+/** Own state of an asset: seen down (encrypted, crashed). */
 export const OWN_OBSERVED_DOWN = 2;
+/** Own state of an asset: nobody knows (not checked since the attack). */
 export const OWN_UNKNOWN = 3;
 
-/** Asset kind codes; services are KIND_SERVICE. */
+/** Node kind code of a service (assets get 1..5 by asset kind). */
 export const KIND_SERVICE = 0;
 const ASSET_KIND_CODE: Readonly<Record<AssetKind, number>> = {
   server: 1,
@@ -29,9 +32,12 @@ const ASSET_KIND_CODE: Readonly<Record<AssetKind, number>> = {
   'medical-device': 4,
   application: 5,
 };
+/** Node kind code of a workstation: used in place by a service at its site (physical use). */
 export const KIND_WORKSTATION = 2;
+/** Node kind code of a medical device: used in place by a service at its site (physical use). */
 export const KIND_MEDICAL_DEVICE = 4;
 
+/** The compiled estate (see the file comment). */
 export interface CompiledGraph {
   readonly nodeCount: number;
   readonly serviceCount: number;

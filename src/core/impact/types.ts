@@ -97,6 +97,7 @@ export interface ImpactCell {
   readonly phone?: string;
 }
 
+/** A row of the board. */
 export interface BoardSite {
   readonly id: SiteId;
   readonly name: string;
