@@ -23,6 +23,7 @@ import { sha256 } from '../store/sha256.ts';
 import type { Action, Actor } from './permissions.ts';
 import { isAllowed } from './permissions.ts';
 import { assetSetInput, initInput, isoTime, measureInput, noteInput } from './schemas.ts';
+import type { AssetSetInput, MeasureInput } from './schemas.ts';
 import { validate } from './validate.ts';
 
 export interface AppOptions {
@@ -178,21 +179,11 @@ export class CrisisApp {
   /** Sets the state of every asset matching a hostname glob (and filters), as one entry. */
   async setAssets(actor: Actor, input: unknown): Promise<{ entry: AnyEntry; assets: readonly AssetId[] }> {
     const v = validate(assetSetInput, input);
-    let matched: AssetId[] = [];
+    let matched: readonly AssetId[] = [];
     const [entry] = await this.write(actor, 'asset.set', (s) => {
-      matched = selectAssets(s, v).map((a) => a.id);
-      if (matched.length === 0) {
-        throw new CrisisError('not-found', `no asset matches ${describeSelection(v)}`, { details: [{ path: 'pattern', message: 'no asset matches' }] });
-      }
-      return [
-        this.draft(actor, 'asset.state', {
-          assets: matched,
-          ...(v.security ? { security: v.security } : {}),
-          ...(v.recovery ? { recovery: v.recovery } : {}),
-          ...(v.observed ? { observed: v.observed } : {}),
-          reason: v.reason,
-        }),
-      ];
+      const payload = assetStatePayload(s, v);
+      matched = payload.assets;
+      return [this.draft(actor, 'asset.state', payload)];
     });
     if (!entry) throw new Error('asset.set wrote nothing');
     return { entry, assets: matched };
@@ -200,26 +191,14 @@ export class CrisisApp {
 
   async applyMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
     const v = validate(measureInput, input);
-    const [entry] = await this.write(actor, 'measure.apply', (s) => {
-      checkSite(s, v.site);
-      const id = measureIdOf(v.type, v.site, v.zone);
-      if (s.measures.has(id)) throw new CrisisError('already-exists', `${id} is already in force (since ${s.measures.get(id)?.appliedAt})`);
-      return [this.draft(actor, 'measure.applied', { id, type: v.type, ...(v.site ? { site: siteId(v.site) } : {}), ...(v.zone ? { zone: v.zone } : {}), reason: v.reason })];
-    });
+    const [entry] = await this.write(actor, 'measure.apply', (s) => [this.draft(actor, 'measure.applied', measureAppliedPayload(s, v))]);
     if (!entry) throw new Error('measure.apply wrote nothing');
     return entry;
   }
 
   async liftMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
     const v = validate(measureInput, input);
-    const [entry] = await this.write(actor, 'measure.lift', (s) => {
-      const id = measureIdOf(v.type, v.site, v.zone);
-      if (!s.measures.has(id)) {
-        const inForce = [...s.measures.keys()];
-        throw new CrisisError('not-found', `${id} is not in force (in force: ${inForce.length ? inForce.join(', ') : 'none'})`);
-      }
-      return [this.draft(actor, 'measure.lifted', { id, reason: v.reason })];
-    });
+    const [entry] = await this.write(actor, 'measure.lift', (s) => [this.draft(actor, 'measure.lifted', measureLiftedPayload(s, v))]);
     if (!entry) throw new Error('measure.lift wrote nothing');
     return entry;
   }
@@ -337,6 +316,42 @@ export class CrisisApp {
   }
 }
 
+/**
+ * The payload `asset set` writes, checked against a state: shared by the command and its what-if
+ * preview, so a preview can never disagree with what applying would write.
+ */
+export function assetStatePayload(s: CrisisState, v: AssetSetInput): EntryPayloads['asset.state'] {
+  const assets = selectAssets(s, v).map((a) => a.id);
+  if (assets.length === 0) {
+    throw new CrisisError('not-found', `no asset matches ${describeSelection(v)}`, { details: [{ path: 'pattern', message: 'no asset matches' }] });
+  }
+  return {
+    assets,
+    ...(v.security ? { security: v.security } : {}),
+    ...(v.recovery ? { recovery: v.recovery } : {}),
+    ...(v.observed ? { observed: v.observed } : {}),
+    reason: v.reason,
+  };
+}
+
+/** The payload `measure apply` writes; refuses a measure already in force or an unknown site. */
+export function measureAppliedPayload(s: CrisisState, v: MeasureInput): EntryPayloads['measure.applied'] {
+  checkSite(s, v.site);
+  const id = measureIdOf(v.type, v.site, v.zone);
+  if (s.measures.has(id)) throw new CrisisError('already-exists', `${id} is already in force (since ${s.measures.get(id)?.appliedAt})`);
+  return { id, type: v.type, ...(v.site ? { site: siteId(v.site) } : {}), ...(v.zone ? { zone: v.zone } : {}), reason: v.reason };
+}
+
+/** The payload `measure lift` writes; refuses a measure that is not in force. */
+export function measureLiftedPayload(s: CrisisState, v: MeasureInput): EntryPayloads['measure.lifted'] {
+  const id = measureIdOf(v.type, v.site, v.zone);
+  if (!s.measures.has(id)) {
+    const inForce = [...s.measures.keys()];
+    throw new CrisisError('not-found', `${id} is not in force (in force: ${inForce.length ? inForce.join(', ') : 'none'})`);
+  }
+  return { id, reason: v.reason };
+}
+
 function toStoredRow(o: Record<string, unknown>, where: string): StoredRow {
   const str = (k: string): string => {
     const v = o[k];
@@ -355,7 +370,8 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
-function selectAssets(s: CrisisState, v: { pattern: string; site?: string | undefined; os?: string | undefined; kind?: string | undefined }): Asset[] {
+/** The assets an `asset set` selection names: hostname glob, then site, kind and OS filters. */
+export function selectAssets(s: CrisisState, v: { pattern: string; site?: string | undefined; os?: string | undefined; kind?: string | undefined }): Asset[] {
   const host = globToRegExp(v.pattern);
   const os = v.os ? globToRegExp(v.os) : undefined;
   if (v.site !== undefined) checkSite(s, v.site);

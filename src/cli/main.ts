@@ -7,6 +7,7 @@ import type { CliIo, CommandHandler } from './io.ts';
 import { processIo } from './io.ts';
 import { makeCtx, reportError } from './context.ts';
 import { JOURNAL_COMMANDS } from './commands/journal.ts';
+import { BOARD_COMMANDS } from './commands/board.ts';
 import { USER_COMMANDS } from './commands/user.ts';
 import { SERVE_COMMANDS } from './commands/serve.ts';
 import type { CommandSpec, Options, Values } from './spec.ts';
@@ -24,7 +25,7 @@ const EXTERNAL: Record<string, { summary: string; load: () => Promise<CommandHan
 };
 
 export function allCommands(): readonly CommandSpec[] {
-  return [...JOURNAL_COMMANDS, ...USER_COMMANDS, ...SERVE_COMMANDS];
+  return [...JOURNAL_COMMANDS, ...BOARD_COMMANDS, ...USER_COMMANDS, ...SERVE_COMMANDS];
 }
 
 function mainHelp(): string {
