@@ -48,17 +48,11 @@ function hasMagic(b: Uint8Array, o: number, magic: readonly number[]): boolean {
   return true;
 }
 
+const ZEROS = Buffer.alloc(CHUNK_SIZE);
+
 function allZero(b: Uint8Array): boolean {
-  // Compare 4 bytes at a time where alignment allows it; chunks are large.
-  const n = b.length;
-  let i = 0;
-  if (b.byteOffset % 4 === 0) {
-    const w = new Uint32Array(b.buffer, b.byteOffset, n >>> 2);
-    for (let k = 0; k < w.length; k++) if (w[k] !== 0) return false;
-    i = w.length * 4;
-  }
-  for (; i < n; i++) if (b[i] !== 0) return false;
-  return true;
+  // Native memcmp: preallocated files are mostly zero chunks, and a JS loop over them showed up.
+  return Buffer.compare(b, ZEROS.subarray(0, b.length)) === 0;
 }
 
 /**
