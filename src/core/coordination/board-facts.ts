@@ -21,14 +21,27 @@ export interface ServiceLine {
 }
 
 export interface BoardFacts {
+  /** Vital services working: operational, or degraded but at `workingCapacity` or more on their downtime procedures. */
   readonly vitalWorking: readonly ServiceLine[];
   readonly vitalNotWorking: readonly ServiceLine[];
+  /** Other services degraded but at `workingCapacity` or more (working on downtime procedures). */
+  readonly reduced: readonly ServiceLine[];
+  /** Services degraded below `workingCapacity`: the "most impacted". */
   readonly degraded: readonly ServiceLine[];
   readonly down: readonly ServiceLine[];
   readonly unknown: readonly ServiceLine[];
   readonly operationalCount: number;
   readonly total: number;
+  readonly workingCapacity: number;
 }
+
+/**
+ * Capacity from which a degraded service still counts as working. A ward at 90 % on paper charts
+ * "works" in the words of the medical director (the article: "all the equipment in the intensive
+ * care units is working"); radiology at 50 % is "most impacted". The line is a judgement, so it is
+ * a parameter and the reports print it.
+ */
+export const WORKING_CAPACITY = 0.75;
 
 /** A board cell as a report line. */
 export function lineOf(c: ImpactCell): ServiceLine {
@@ -47,16 +60,19 @@ export function lineOf(c: ImpactCell): ServiceLine {
 }
 
 /** Sorts the board into what reports say about it. */
-export function boardFacts(board: Board): BoardFacts {
+export function boardFacts(board: Board, workingCapacity = WORKING_CAPACITY): BoardFacts {
   const lines = board.cells.map(lineOf);
+  const working = (l: ServiceLine) => l.status === 'operational' || (l.status === 'degraded' && l.capacity >= workingCapacity);
   return {
-    vitalWorking: lines.filter((l) => l.criticality === 'vital' && l.status === 'operational'),
-    vitalNotWorking: lines.filter((l) => l.criticality === 'vital' && l.status !== 'operational'),
-    degraded: lines.filter((l) => l.status === 'degraded'),
+    vitalWorking: lines.filter((l) => l.criticality === 'vital' && working(l)),
+    vitalNotWorking: lines.filter((l) => l.criticality === 'vital' && !working(l)),
+    reduced: lines.filter((l) => l.criticality !== 'vital' && l.status === 'degraded' && l.capacity >= workingCapacity),
+    degraded: lines.filter((l) => l.status === 'degraded' && l.capacity < workingCapacity),
     down: lines.filter((l) => l.status === 'down'),
     unknown: lines.filter((l) => l.status === 'unknown'),
     operationalCount: lines.filter((l) => l.status === 'operational').length,
     total: lines.length,
+    workingCapacity,
   };
 }
 

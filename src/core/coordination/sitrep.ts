@@ -51,11 +51,15 @@ export interface SitrepModel {
     readonly available: boolean;
     readonly vitalWorking: readonly ServiceGroup[];
     readonly vitalNotWorking: readonly ServiceGroup[];
+    /** Non-vital services working on downtime procedures (degraded, at the working capacity or more). */
+    readonly reduced: readonly ServiceGroup[];
+    /** Degraded below the working capacity: the most impacted. */
     readonly degraded: readonly ServiceGroup[];
     readonly down: readonly ServiceGroup[];
     readonly unknown: readonly ServiceGroup[];
     readonly operational: number;
     readonly total: number;
+    readonly workingCapacity: number;
   };
   readonly channels: readonly { readonly channel: string; readonly site?: string; readonly status: string; readonly fallback?: string }[];
   readonly facts: readonly SourcedFact[];
@@ -109,11 +113,13 @@ export function buildSitrep(input: SitrepInput): SitrepModel {
     available: f !== undefined,
     vitalWorking: f ? groups(f.vitalWorking) : [],
     vitalNotWorking: f ? groups(f.vitalNotWorking) : [],
+    reduced: f ? groups(f.reduced) : [],
     degraded: f ? groups(f.degraded) : [],
     down: f ? groups(f.down) : [],
     unknown: f ? groups(f.unknown) : [],
     operational: f?.operationalCount ?? 0,
     total: f?.total ?? 0,
+    workingCapacity: f?.workingCapacity ?? 0,
   };
 
   const facts = assessedFacts(c, local);
@@ -125,15 +131,17 @@ export function buildSitrep(input: SitrepInput): SitrepModel {
 
   const summary: string[] = [];
   if (f) {
-    const siteCount = new Set(input.board?.cells.map((x) => x.site)).size;
+    const where = (g: ServiceGroup) => (g.sites.length > 2 ? `${g.sites.length} sites` : joinWords(g.sites));
+    const onProcedures = board.vitalWorking.filter((g) => g.capacity < 1);
     summary.push(
       board.vitalWorking.length > 0
-        ? `Vital services working: ${joinWords(board.vitalWorking.map((g) => `${g.label.toLowerCase()} (${g.sites.length === siteCount && siteCount > 1 ? 'all sites' : joinWords(g.sites)})`))}.`
-        : 'No vital service is fully working.',
+        ? `Vital services working: ${joinWords(board.vitalWorking.map((g) => `${g.label.toLowerCase()} (${where(g)})`))}${onProcedures.length ? `; ${joinWords(onProcedures.map((g) => g.label.toLowerCase()))} on downtime procedures at ${pct(board.workingCapacity)} capacity or more` : ''}.`
+        : 'No vital service is working.',
     );
-    if (board.vitalNotWorking.length > 0) summary.push(`Vital services NOT fully working: ${joinWords(board.vitalNotWorking.map((g) => `${g.label.toLowerCase()} (${joinWords(g.sites)})`))}.`);
-    for (const g of board.degraded) summary.push(`${g.label} degraded at ${joinWords(g.sites)} (${pct(g.capacity)} capacity or more)${g.procedures.length ? `: ${g.procedures.join('; ')}` : ''}.`);
-    if (board.down.length > 0) summary.push(`Down: ${joinWords(board.down.map((g) => `${g.label.toLowerCase()} (${joinWords(g.sites)})`))}.`);
+    if (board.vitalNotWorking.length > 0) summary.push(`Vital services NOT working: ${joinWords(board.vitalNotWorking.map((g) => `${g.label.toLowerCase()} (${where(g)}, ${pct(g.capacity)})`))}.`);
+    if (board.degraded.length > 0) summary.push(`Most impacted: ${joinWords(board.degraded.map((g) => g.label.toLowerCase()))}.`);
+    for (const g of board.degraded) summary.push(`${g.label} degraded at ${where(g)} (${pct(g.capacity)} capacity)${g.procedures.length ? `: ${g.procedures.join('; ')}` : ''}.`);
+    if (board.down.length > 0) summary.push(`Down: ${joinWords(board.down.map((g) => `${g.label.toLowerCase()} (${where(g)})`))}.`);
     if (board.unknown.length > 0) summary.push(`Status unknown (not checked since the attack): ${joinWords(board.unknown.map((g) => g.label.toLowerCase()))}.`);
   } else summary.push('The service board is not available for this report.');
   const sb = switchboardSentence(c);
