@@ -166,6 +166,52 @@ describe('demo organisation', () => {
     assert.deepEqual(result.unknownAssets, []);
   });
 
+  it('gives the same what-if as a diff of two full boards, with or without a live engine (seeded)', () => {
+    const journal = buildDemoJournal();
+    const entries = seal(journal);
+    const state = foldJournal(entries);
+    const live = new ImpactEngine(state);
+    const assets = [...state.assets.values()].filter((a) => a.kind !== 'workstation').map((a) => a.id);
+    const rng = new Prng(99);
+    let nonEmpty = 0;
+    for (let round = 0; round < 12; round++) {
+      const drafts: EntryDraft[] = [];
+      for (let i = 0, n = rng.int(1, 3); i < n; i++) {
+        const payload = rng.chance(0.5)
+          ? { assets: [rng.pick(assets)], recovery: rng.pick(RECOVERY_STATES), reason: 'w' }
+          : { assets: [rng.pick(assets)], security: rng.pick(SECURITY_STATES), observed: rng.pick(OBSERVATIONS), reason: 'w' };
+        drafts.push({ id: entryId(`w${round}-${i}`), at: '2022-05-15T12:00:00+02:00', actor: 't', kind: 'asset.state', payload });
+      }
+      if (round % 4 === 3) drafts.push({ id: entryId(`m${round}`), at: '2022-05-15T12:00:00+02:00', actor: 't', kind: 'measure.lifted', payload: { id: measureId('internet-cut-group'), reason: 'w' } });
+      const before = new ImpactEngine(state).board().cells;
+      const after = new ImpactEngine(foldJournal(seal([...journal, ...drafts]))).board().cells;
+      const expected = before
+        .filter((b, i) => {
+          const a = after[i]!;
+          return a.status !== b.status || a.capacity !== b.capacity || a.atRisk !== b.atRisk || a.causes.map((c) => c.text).join() !== b.causes.map((c) => c.text).join() || a.procedures.join() !== b.procedures.join();
+        })
+        .map((c) => c.serviceId)
+        .sort();
+      const withEngine = whatIf(state, drafts, { engine: live });
+      const cold = whatIf(state, drafts);
+      assert.deepEqual(withEngine.changes.map((c) => c.serviceId).sort(), expected, `round ${round}`);
+      assert.deepEqual(cold, withEngine);
+      if (expected.length > 0) nonEmpty++;
+    }
+    assert.ok(nonEmpty >= 6, `most rounds change something (${nonEmpty})`);
+  });
+
+  it('lists a cell whose causes change though its value does not (a second host of an app already down)', () => {
+    const { state } = boardAt(buildDemoJournal());
+    // EHR is already down (all its app servers isolated); the patient record stays down either way.
+    const result = whatIf(state, [{ id: entryId('w3'), at: DEMO_BOARD_AT, actor: 't', kind: 'asset.state', payload: { assets: [assetId('srv-ehr-app-01')], recovery: 'restored', reason: 'w' } }]);
+    const rec = result.changes.find((c) => c.serviceId === ('patient-record@hsp-aubrelune' as ServiceId));
+    assert.ok(rec, 'patient record listed');
+    assert.equal(rec.significant, false);
+    assert.equal(rec.before.status, rec.after.status);
+    assert.ok(rec.causesRemoved.some((c) => c.text.includes('srv-ehr-app-01')));
+  });
+
   it('keeps the incremental engine equal to a full recompute after random changes (seeded)', () => {
     const entries = seal(buildDemoJournal());
     const state = foldJournal(entries);

@@ -73,11 +73,40 @@ export class ImpactEngine {
   private heapSize = 0;
   private queued!: Uint8Array;
   private changedServices: number[] = [];
+  /** Nodes an update started from (own state or an edge changed); for `servicesAbove`. */
+  private seeds: number[] = [];
   /** Nodes evaluated by the last update (full or incremental); for tests and benchmarks. */
   lastEvaluated = 0;
 
-  constructor(readonly state: CrisisState) {
-    this.rebuild();
+  /** Compiles the estate of `state` and computes everything. `base` is internal: use `fork`. */
+  constructor(
+    readonly state: CrisisState,
+    base?: ImpactEngine,
+  ) {
+    if (base === undefined) {
+      this.rebuild();
+      return;
+    }
+    // A fork shares the compiled graph (immutable) and copies the values (a few MB at scale 100).
+    this.g = base.g;
+    this.lo = base.lo.slice();
+    this.hi = base.hi.slice();
+    this.risk = base.risk.slice();
+    this.own = base.own.slice();
+    this.suspect = base.suspect.slice();
+    this.cut = base.cut.slice();
+    this.measures = base.measures;
+    this.heap = new Int32Array(this.g.nodeCount);
+    this.queued = new Uint8Array(this.g.nodeCount);
+  }
+
+  /**
+   * An engine over `view`, a state with the same estate, statuses and measures as this engine's
+   * right now (a what-if overlay), starting from this engine's values without recompiling.
+   * Changes to `view` must then be reported to the fork; this engine is not touched.
+   */
+  fork(view: CrisisState): ImpactEngine {
+    return new ImpactEngine(view, this);
   }
 
   /** Dispatches a Projection change notification. */
@@ -98,11 +127,15 @@ export class ImpactEngine {
    */
   assetsChanged(ids: readonly AssetId[]): ServiceId[] {
     this.changedServices = [];
+    this.seeds = [];
     this.lastEvaluated = 0;
     for (const id of ids) {
       const n = this.g.assetIndex.get(id);
       if (n === undefined) continue;
-      if (this.loadOwn(n)) this.push(n);
+      if (this.loadOwn(n)) {
+        this.seeds.push(n);
+        this.push(n);
+      }
     }
     return this.propagate();
   }
@@ -110,6 +143,7 @@ export class ImpactEngine {
   /** The measures in force changed: recompute which edges they cut, then what depends on those. */
   measuresChanged(): ServiceId[] {
     this.changedServices = [];
+    this.seeds = [];
     this.lastEvaluated = 0;
     this.compileMeasures();
     const { g, cut } = this;
@@ -118,6 +152,7 @@ export class ImpactEngine {
       const c = this.edgeCut(e) ? 1 : 0;
       if (c !== cut[e]) {
         cut[e] = c;
+        this.seeds.push(g.edgeFrom[e]!);
         this.push(g.edgeFrom[e]!);
       }
     }
@@ -202,6 +237,26 @@ export class ImpactEngine {
       return this.makeCell(n, explain);
     });
     return { sites: shown, cells };
+  }
+
+  /**
+   * Every service that depends, transitively, on a node the last update started from: the cells
+   * whose causes may have changed even where their value did not (a second host of an app that
+   * was already down). Without cut-off, unlike the update itself; for what-if diffs.
+   */
+  servicesAboveLastUpdate(): ServiceId[] {
+    const { g } = this;
+    const seen = new Uint8Array(g.nodeCount);
+    const stack = [...this.seeds];
+    const out: ServiceId[] = [];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (seen[n] === 1) continue;
+      seen[n] = 1;
+      if (n < g.serviceCount) out.push(g.services[n]!.id);
+      for (let d = g.depStart[n]!; d < g.depStart[n + 1]!; d++) if (seen[g.deps[d]!] === 0) stack.push(g.deps[d]!);
+    }
+    return out;
   }
 
   /** Service ids whose value changed in the last update; cleared by the next one. */

@@ -5,6 +5,6 @@
 export { ImpactEngine, computeBoard, statusFromRange } from './engine.ts';
 export type { BoardOptions } from './engine.ts';
 export { whatIf, WHAT_IF_KINDS } from './what-if.ts';
-export type { CellChange, CellSide, WhatIfResult } from './what-if.ts';
+export type { CellChange, CellSide, WhatIfOptions, WhatIfResult } from './what-if.ts';
 export { rootText } from './explain.ts';
 export type { Board, BoardSite, CauseChain, CauseStep, ImpactCell, RiskCause, RootCause, ServiceStatus } from './types.ts';
