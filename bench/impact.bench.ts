@@ -7,7 +7,7 @@ import type { AnyEntry, EntryDraft } from '../src/core/journal.ts';
 import { Projection } from '../src/core/state.ts';
 import type { AssetId } from '../src/core/ids.ts';
 import { entryId } from '../src/core/ids.ts';
-import { ImpactEngine } from '../src/core/impact/index.ts';
+import { ImpactEngine, whatIf } from '../src/core/impact/index.ts';
 import { DEMO_BOARD_AT, DEFAULT_SEED, buildDemoJournal, demoTimeline, generateDemoEstate, Prng } from '../src/scenarios/index.ts';
 import type { DemoEstate } from '../src/scenarios/index.ts';
 import { peakRssMb, percentile, report } from './report.ts';
@@ -112,6 +112,10 @@ function run(scale: number, targets: { full: number; incr: number }, iterations:
   engine.board({ causes: 'none' });
   const tBoardNone = performance.now() - tj;
   console.log(`  engine build (compile + full): ${tBuild.toFixed(1)} ms; board() with causes of the ${boardWithCauses.cells.filter((c) => c.causes.length > 0).length.toLocaleString('en-US')} non-operational cells: ${tBoard.toFixed(1)} ms; board() without causes: ${tBoardNone.toFixed(1)} ms`);
+
+  const tw = performance.now();
+  const wi = whatIf(state, [{ id: entryId('whatif'), at: DEMO_BOARD_AT, actor: 'bench', kind: 'asset.state', payload: { assets: [servers[0]!], recovery: 'isolated', reason: 'what if' } }], { engine });
+  console.log(`  what-if (isolate ${servers[0]}) with the live engine: ${(performance.now() - tw).toFixed(1)} ms, ${wi.changes.length} cells changed`);
 
   const figures: Figure[] = [
     { name: `scale ${scale} full recompute p50`, measured: percentile(full, 50), unit: 'ms', op: '<=', target: targets.full },
