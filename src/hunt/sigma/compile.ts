@@ -4,7 +4,8 @@
  */
 import { compileCondition, conditionEventIds, parseCondition, type Cond } from './condition.ts';
 import type { EventView } from './event-view.ts';
-import { compileFieldTest, type Placeholders, type Predicate } from './field-test.ts';
+import { compileField, compileFieldTest, type Placeholders, type Predicate } from './field-test.ts';
+import { conditionNeed, needAnd, needOr, type Need } from './prefilter.ts';
 import { resolveLogsource, type LogsourceTable, type LogsourceVariant } from './logsource.ts';
 
 export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -25,6 +26,8 @@ export interface CompiledVariant {
   readonly channels: readonly string[] | null;
   readonly eventIds: readonly number[] | null;
   readonly match: Predicate;
+  /** Literals at least one of which a matching event contains (null: none known); see prefilter.ts. */
+  readonly need: Need;
 }
 
 export interface CompiledRule {
@@ -69,6 +72,7 @@ export function ruleMeta(doc: Record<string, unknown>, file: string): RuleMeta {
 interface SearchId {
   readonly pred: Predicate;
   readonly eventIds: ReadonlySet<number> | null;
+  readonly need: Need;
 }
 
 function splitKey(key: string): { field: string; mods: string[] } {
@@ -78,6 +82,7 @@ function splitKey(key: string): { field: string; mods: string[] } {
 
 function compileMap(map: Record<string, unknown>, v: LogsourceVariant, opts: CompileOptions, where: string): SearchId {
   const preds: Predicate[] = [];
+  const needs: Need[] = [];
   let ids: Set<number> | null = null;
   const keys = Object.keys(map);
   if (keys.length === 0) throw new RuleError(`${where}: empty selection`);
@@ -86,7 +91,9 @@ function compileMap(map: Record<string, unknown>, v: LogsourceVariant, opts: Com
     const value = map[key];
     const target = field === '' ? null : (v.fieldMap[field] ?? field);
     try {
-      preds.push(compileFieldTest(target, mods, value, opts));
+      const t = compileField(target, mods, value, opts);
+      preds.push(t.pred);
+      needs.push(t.need);
     } catch (e) {
       throw new RuleError(`${where}.${key}: ${(e as Error).message}`);
     }
@@ -103,7 +110,7 @@ function compileMap(map: Record<string, unknown>, v: LogsourceVariant, opts: Com
           for (const p of preds) if (!p(ev)) return false;
           return true;
         };
-  return { pred, eventIds: ids };
+  return { pred, eventIds: ids, need: needAnd(needs) };
 }
 
 function compileSearch(name: string, value: unknown, v: LogsourceVariant, opts: CompileOptions): SearchId {
@@ -116,17 +123,17 @@ function compileSearch(name: string, value: unknown, v: LogsourceVariant, opts: 
       const preds = parts.map((p) => p.pred);
       const idSets = parts.map((p) => p.eventIds);
       const eventIds = idSets.some((s) => s === null) ? null : new Set(idSets.flatMap((s) => [...(s ?? [])]));
-      return { pred: (ev) => preds.some((p) => p(ev)), eventIds };
+      return { pred: (ev) => preds.some((p) => p(ev)), eventIds, need: needOr(parts.map((p) => p.need)) };
     }
     if (value.some((x) => isMap(x) || Array.isArray(x))) throw new RuleError(`${where}: a list mixes maps and plain values`);
     try {
-      return { pred: compileFieldTest(null, [], value, opts), eventIds: null };
+      return { ...compileField(null, [], value, opts), eventIds: null };
     } catch (e) {
       throw new RuleError(`${where}: ${(e as Error).message}`);
     }
   }
   if (typeof value === 'string' || typeof value === 'number') {
-    return { pred: compileFieldTest(null, [], value, opts), eventIds: null };
+    return { ...compileField(null, [], value, opts), eventIds: null };
   }
   throw new RuleError(`${where}: a search identifier must be a map, a list or a keyword, not ${value === null ? 'null' : typeof value}`);
 }
@@ -153,10 +160,12 @@ export function compileRule(doc: Record<string, unknown>, file: string, opts: Co
   for (const v of ls.variants) {
     const ids = new Map<string, Predicate>();
     const idSets = new Map<string, ReadonlySet<number> | null>();
+    const idNeeds = new Map<string, Need>();
     for (const n of names) {
       const s = compileSearch(n, det[n], v, opts);
       ids.set(n, s.pred);
       idSets.set(n, s.eventIds);
+      idNeeds.set(n, s.need);
     }
     const cond: Cond = parsed.length === 1 ? (parsed[0] as Cond) : { k: 'or', items: parsed };
     let match = compileCondition<EventView>(cond, ids);
@@ -173,7 +182,8 @@ export function compileRule(doc: Record<string, unknown>, file: string, opts: Co
       // The rule's own EventID disagrees with its logsource: it can never match there.
       continue;
     }
-    variants.push({ channels: v.channels, eventIds, match });
+    // The logsource extras are ANDed: leaving them out of the need keeps it necessary.
+    variants.push({ channels: v.channels, eventIds, match, need: conditionNeed(cond, idNeeds) });
   }
   if (variants.length === 0) throw new RuleError('the EventIDs in the detection never occur in the logsource');
   return { meta, variants };

@@ -11,11 +11,13 @@ import {
   literal,
   literalText,
   parseSigmaString,
+  patternLiterals,
   wrap,
   type Part,
   type Pattern,
   type StringTest,
 } from './pattern.ts';
+import { needAnd, needOr, patternNeed, type Need } from './prefilter.ts';
 
 export type Predicate = (ev: EventView) => boolean;
 
@@ -232,6 +234,18 @@ export function keyField(key: string): string {
  * values). `field` has already been renamed by the logsource field mapping.
  */
 export function compileFieldTest(field: string | null, mods: readonly string[], value: unknown, opts: FieldTestOptions): Predicate {
+  return compileField(field, mods, value, opts).pred;
+}
+
+/** A compiled field test and the literals it requires (see prefilter.ts). */
+export interface FieldTest {
+  readonly pred: Predicate;
+  readonly need: Need;
+}
+
+/** compileFieldTest plus the test's need for the prefilter. */
+export function compileField(field: string | null, mods: readonly string[], value: unknown, opts: FieldTestOptions): FieldTest {
+  const none = (pred: Predicate): FieldTest => ({ pred, need: null });
   for (const m of mods) if (!KNOWN.has(m)) throw new Error(`unknown modifier '${m}'`);
   const has = (m: string): boolean => mods.includes(m);
   const values: unknown[] = Array.isArray(value) ? value : [value];
@@ -265,7 +279,7 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
     if (get === null) throw new Error('exists needs a field');
     const want = scalars[0];
     if (typeof want !== 'boolean' || scalars.length !== 1) throw new Error(`${get}|exists takes true or false`);
-    return (ev) => ev.has(get) === want;
+    return none((ev) => ev.has(get) === want);
   }
 
   if (has('re')) {
@@ -279,7 +293,7 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
       if (get === null) return (ev) => ev.allValues().some((x) => re.test(x));
       return (ev) => anyOf(ev.strings(get), (x) => re.test(x));
     });
-    return combine(tests);
+    return none(combine(tests));
   }
 
   if (has('cidr')) {
@@ -288,7 +302,7 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
       const t = compileCidr(scalarText(v));
       return (ev) => anyOf(ev.strings(get), t);
     });
-    return combine(tests);
+    return none(combine(tests));
   }
 
   const numOp = mods.find((m) => NUMERIC.has(m));
@@ -304,7 +318,7 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
         return x !== null && cmp(op, x, n);
       });
     });
-    return combine(tests);
+    return none(combine(tests));
   }
   if (numOp) {
     if (get === null) throw new Error(`${numOp} needs a field`);
@@ -313,7 +327,7 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
       if (n === null) throw new Error(`${get}|${numOp} needs a number, got '${scalarText(v)}'`);
       return (ev) => numericValues(ev, get).some((x) => cmp(numOp, x, n));
     });
-    return combine(tests);
+    return none(combine(tests));
   }
 
   if (has('fieldref')) {
@@ -330,11 +344,12 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
         return anyOf(a, (x) => bs.some((y) => (mode === '=' ? x === y : mode === 'c' ? x.includes(y) : mode === 's' ? x.startsWith(y) : x.endsWith(y))));
       };
     });
-    return combine(tests);
+    return none(combine(tests));
   }
 
   // String patterns: parse wildcards, then apply the transforming modifiers left to right.
   const tests: Predicate[] = [];
+  const needs: Need[] = [];
   for (const v of scalars) {
     if (v === null) {
       if (get === null) throw new Error('null is not a keyword');
@@ -343,6 +358,7 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
         const x = ev.value(get);
         return x === undefined || x === null;
       });
+      needs.push(null);
       continue;
     }
     const raw = scalarText(v);
@@ -386,7 +402,10 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
       }
     }
     const pats: Pattern[] = vals.map((x) => ('p' in x ? x.p : literal(Buffer.from(x.bytes).toString('latin1'))));
-    const fns: StringTest[] = pats.map((p) => compilePattern(get === null ? wrap(p, true, true) : p, cased));
+    const final = pats.map((p) => (get === null ? wrap(p, true, true) : p));
+    const fns: StringTest[] = final.map((p) => compilePattern(p, cased));
+    // The value test holds when one of its patterns does; a pattern needs its literal runs.
+    needs.push(needOr(final.map((p) => patternNeed(get, patternLiterals(p, cased), cased))));
     const one: StringTest = fns.length === 1 ? (fns[0] as StringTest) : (s) => fns.some((f) => f(s));
     if (get === null) {
       tests.push(cased ? (ev) => ev.allValues().some(one) : (ev) => ev.allValuesLower().some(one));
@@ -397,7 +416,7 @@ export function compileFieldTest(field: string | null, mods: readonly string[], 
   // Many plain equality values (e.g. EventID lists) would loop; a Set answers in one lookup.
   if (!allMode && !neq && !cased && get !== null && scalars.length > 4 && mods.length === 0 && scalars.every((v) => v !== null && (typeof v !== 'string' || !/[*?\\]/.test(v)))) {
     const set = new Set(scalars.map((v) => scalarText(v).toLowerCase()));
-    return (ev) => anyOf(ev.lower(get), (s) => set.has(s));
+    return { pred: (ev) => anyOf(ev.lower(get), (s) => set.has(s)), need: needOr(needs) };
   }
-  return combine(tests);
+  return { pred: combine(tests), need: neq ? null : allMode ? needAnd(needs) : needOr(needs) };
 }

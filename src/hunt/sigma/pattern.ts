@@ -90,6 +90,16 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/**
+ * The literal runs of a pattern exactly as compilePattern tests them (joined, lowercased unless
+ * `cased`): a value the compiled test accepts contains every one of them. The prefilter uses them.
+ */
+export function patternLiterals(p: Pattern, cased: boolean): string[] {
+  const out: string[] = [];
+  for (const x of normalize(p)) if (typeof x === 'string') out.push(cased ? x : x.toLowerCase());
+  return out;
+}
+
 /** A compiled string test. `lower` says whether it expects the lowercased event value. */
 export type StringTest = (value: string) => boolean;
 

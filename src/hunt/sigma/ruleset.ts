@@ -13,6 +13,7 @@ import { fieldsNeeded, parseCorrelation, type CorrelationRule } from './correlat
 import { EventView } from './event-view.ts';
 import type { Placeholders } from './field-test.ts';
 import type { LogsourceTable } from './logsource.ts';
+import { buildScans, type FieldScan } from './prefilter.ts';
 import type { EventRecord } from '../record.ts';
 
 /** One YAML document of a rule file. */
@@ -107,6 +108,12 @@ export interface BuildOptions {
   readonly logsources?: LogsourceTable;
   /** Drop rules below this level (correlations are kept; their referenced rules too). */
   readonly minLevel?: Level;
+  /**
+   * Necessary-literal prefilter (default true): only rules whose required literals occur in the
+   * event run their predicate. `false` runs every channel/EventID candidate (the reference path;
+   * results are identical).
+   */
+  readonly prefilter?: boolean;
 }
 
 /** A compiled rule plus what the engine needs around it. */
@@ -128,6 +135,21 @@ interface Bucket {
 
 type IndexedVariant = LoadedRule['variants'][number] & { readonly rule: LoadedRule };
 
+/** What an event of one channel and EventID is tested against. */
+interface Plan {
+  /** Candidate variants, in rule order. */
+  readonly variants: readonly IndexedVariant[];
+  /** 1 for variants without a usable need: they always run. */
+  readonly always: Uint8Array;
+  /** Per field, the literals that make the other variants candidates. */
+  readonly scans: readonly FieldScan[];
+  /** Per variant, the stamp of the last event whose literals made it a candidate. */
+  readonly mark: Int32Array;
+}
+
+/** Stamps restart before they overflow the Int32Arrays that hold them. */
+const MAX_STAMP = 0x3fffffff;
+
 /** A compiled, indexed set of rules. */
 export class RuleSet {
   readonly rules: LoadedRule[] = [];
@@ -139,12 +161,16 @@ export class RuleSet {
   belowLevel = 0;
   private readonly byChannel = new Map<string, Bucket>();
   private readonly anyChannel: Bucket = { byId: new Map(), any: [] };
-  private readonly candidates = new Map<string, IndexedVariant[]>();
+  private readonly plans = new Map<string, Plan>();
   private readonly fired: Int32Array;
   private stamp = 0;
+  private readonly prefilter: boolean;
+  /** Scratch list of the literals one scan found. */
+  private readonly found: number[] = [];
 
-  private constructor(size: number) {
+  private constructor(size: number, prefilter: boolean) {
     this.fired = new Int32Array(Math.max(1, size));
+    this.prefilter = prefilter;
   }
 
   /** Compiles documents into an indexed rule set. Never throws on a bad rule. */
@@ -152,7 +178,7 @@ export class RuleSet {
     const copts: CompileOptions = { placeholders: opts.placeholders ?? {}, ...(opts.logsources ? { logsources: opts.logsources } : {}) };
     const corrDocs = docs.filter((d) => d.doc.correlation !== undefined);
     const ruleDocs = docs.filter((d) => d.doc.correlation === undefined);
-    const set = new RuleSet(ruleDocs.length);
+    const set = new RuleSet(ruleDocs.length, opts.prefilter ?? true);
     for (const d of corrDocs) {
       try {
         set.correlations.push(parseCorrelation(d.doc, d.file));
@@ -240,11 +266,33 @@ export class RuleSet {
     }
   }
 
-  /** The variants an event of this channel and EventID is tested against (cached). */
-  private candidatesFor(channel: string, eventId: number): IndexedVariant[] {
+  /** The plan for events of this channel and EventID (cached). */
+  private planFor(channel: string, eventId: number): Plan {
     const key = `${channel}\u0000${eventId}`;
-    let c = this.candidates.get(key);
-    if (c) return c;
+    let p = this.plans.get(key);
+    if (p) return p;
+    const variants = this.candidatesFor(channel, eventId);
+    const { always, scans } = this.prefilter ? buildScans(variants.map((v) => v.need)) : { always: new Uint8Array(variants.length).fill(1), scans: [] };
+    p = { variants, always, scans, mark: new Int32Array(variants.length) };
+    if (this.plans.size > 10000) this.plans.clear();
+    this.plans.set(key, p);
+    return p;
+  }
+
+  private nextStamp(): number {
+    if (this.stamp >= MAX_STAMP) {
+      this.stamp = 0;
+      this.fired.fill(0);
+      for (const p of this.plans.values()) {
+        p.mark.fill(0);
+        for (const s of p.scans) s.ac.resetStamps();
+      }
+    }
+    return ++this.stamp;
+  }
+
+  /** The variants an event of this channel and EventID is tested against. */
+  private candidatesFor(channel: string, eventId: number): IndexedVariant[] {
     const b = this.byChannel.get(channel.toLowerCase());
     const list = [
       ...(b?.byId.get(eventId) ?? []),
@@ -253,19 +301,34 @@ export class RuleSet {
       ...this.anyChannel.any,
     ] as IndexedVariant[];
     list.sort((x, y) => x.rule.index - y.rule.index);
-    c = list;
-    if (this.candidates.size > 10000) this.candidates.clear();
-    this.candidates.set(key, c);
-    return c;
+    return list;
   }
 
   /** Tests a record; calls `onMatch` once per matching rule. */
   match(record: EventRecord, onMatch: (rule: LoadedRule) => void): void {
-    const cands = this.candidatesFor(record.channel, record.eventId);
+    const plan = this.planFor(record.channel, record.eventId);
+    const cands = plan.variants;
     if (cands.length === 0) return;
     const ev = new EventView(record);
-    const stamp = ++this.stamp;
-    for (const v of cands) {
+    const stamp = this.nextStamp();
+    const { always, mark, scans } = plan;
+    if (scans.length > 0) {
+      const found = this.found;
+      for (const sc of scans) {
+        const vals = sc.field === null ? ev.allValuesLower() : ev.lower(sc.field);
+        if (vals === null) continue;
+        found.length = 0;
+        if (typeof vals === 'string') sc.ac.scan(vals, stamp, found);
+        else for (const x of vals) sc.ac.scan(x, stamp, found);
+        for (const p of found) {
+          const t = sc.targets[p] as Int32Array;
+          for (let j = 0; j < t.length; j++) mark[t[j] as number] = stamp;
+        }
+      }
+    }
+    for (let i = 0; i < cands.length; i++) {
+      if (always[i] === 0 && mark[i] !== stamp) continue;
+      const v = cands[i] as IndexedVariant;
       const r = v.rule;
       if (this.fired[r.index] === stamp) continue; // another variant of the rule already fired
       let hit = false;
@@ -283,6 +346,14 @@ export class RuleSet {
 
   /** The number of candidate rule variants for a channel/EventID (for tests of the index). */
   candidateCount(channel: string, eventId: number): number {
-    return this.candidatesFor(channel, eventId).length;
+    return this.planFor(channel, eventId).variants.length;
+  }
+
+  /** How the prefilter splits a channel/EventID's candidates (for tests and tuning). */
+  prefilterStats(channel: string, eventId: number): { candidates: number; always: number; fields: number; literals: number } {
+    const p = this.planFor(channel, eventId);
+    let always = 0;
+    for (const a of p.always) always += a;
+    return { candidates: p.variants.length, always, fields: p.scans.length, literals: p.scans.reduce((n, s) => n + s.targets.length, 0) };
   }
 }

@@ -44,6 +44,14 @@ export function matches(detection: string, data: Record<string, EventValue>, ove
   rs.match(makeRecord(data, over), () => {
     hit = true;
   });
+  // Every engine test also checks that the prefilter never changes the answer.
+  if (opts.prefilter === undefined) {
+    let plain = false;
+    ruleSetFrom(detectionRule(detection), { ...opts, prefilter: false }).match(makeRecord(data, over), () => {
+      plain = true;
+    });
+    if (plain !== hit) throw new Error(`prefilter changed the result (${plain} without, ${hit} with) for:\n${detection}`);
+  }
   return hit;
 }
 
