@@ -30,7 +30,8 @@ export const DEMO_BOARD_AT = '2022-05-14T15:00:00+02:00';
 export const DEMO_SUNDAY_MEETING = '2022-05-15T10:00:00+02:00';
 
 /** The measure id of the group-wide internet cut. */
-export const DEMO_INTERNET_CUT_ID = measureId('internet-cut-group');
+// Named as `measure apply internet-cut` names it, so `measure lift internet-cut` lifts the demo's cut.
+export const DEMO_INTERNET_CUT_ID = measureId('internet-cut');
 
 /**
  * The whole demo journal for `seed`, in order: crisis.initialised, estate.upserted, then the

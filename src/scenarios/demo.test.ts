@@ -9,7 +9,7 @@ import { assetId, entryId, measureId, siteId } from '../core/ids.ts';
 import { ImpactEngine, whatIf } from '../core/impact/index.ts';
 import type { ImpactCell } from '../core/impact/index.ts';
 import { MEASURE_TYPES, OBSERVATIONS, RECOVERY_STATES, SECURITY_STATES } from '../core/model.ts';
-import { DEFAULT_SEED, DEMO_BOARD_AT, DEMO_START, buildDemoJournal, demoTimeline, generateDemoEstate } from './index.ts';
+import { DEFAULT_SEED, DEMO_BOARD_AT, DEMO_START, DEMO_INTERNET_CUT_ID, buildDemoJournal, demoTimeline, generateDemoEstate } from './index.ts';
 import { Prng } from './prng.ts';
 
 const seal = (drafts: readonly EntryDraft[]): AnyEntry[] => sealEntries(drafts, 0, GENESIS_HASH, () => '') as AnyEntry[];
@@ -182,7 +182,7 @@ describe('demo organisation', () => {
           : { assets: [rng.pick(assets)], security: rng.pick(SECURITY_STATES), observed: rng.pick(OBSERVATIONS), reason: 'w' };
         drafts.push({ id: entryId(`w${round}-${i}`), at: '2022-05-15T12:00:00+02:00', actor: 't', kind: 'asset.state', payload });
       }
-      if (round % 4 === 3) drafts.push({ id: entryId(`m${round}`), at: '2022-05-15T12:00:00+02:00', actor: 't', kind: 'measure.lifted', payload: { id: measureId('internet-cut-group'), reason: 'w' } });
+      if (round % 4 === 3) drafts.push({ id: entryId(`m${round}`), at: '2022-05-15T12:00:00+02:00', actor: 't', kind: 'measure.lifted', payload: { id: DEMO_INTERNET_CUT_ID, reason: 'w' } });
       const before = new ImpactEngine(state).board().cells;
       const after = new ImpactEngine(foldJournal(seal([...journal, ...drafts]))).board().cells;
       const expected = before
