@@ -80,12 +80,11 @@ export async function openKit(): Promise<Kit> {
 /** The built-in demo with the coordination entries merged in, on a temporary SQLite file. */
 export async function openDemoKit(now = '2022-05-14T15:00:00+02:00'): Promise<Kit> {
   const { buildDemoJournal } = await import('../scenarios/index.ts');
-  const { withDemoCoordination } = await import('../scenarios/demo-coordination.ts');
   const dir = mkdtempSync(join(tmpdir(), 'cc-demo-'));
   const file = join(dir, 'demo.db');
   const kit: { now: string } = { now };
   const app = await CrisisApp.open(openSqliteStore(file, { pollMs: 0 }), { now: () => kit.now });
-  await app.appendDrafts(admin, 'crisis.init', withDemoCoordination(buildDemoJournal()));
+  await app.appendDrafts(admin, 'crisis.init', buildDemoJournal());
   return Object.assign(kit, {
     app,
     file,

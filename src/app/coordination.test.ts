@@ -109,7 +109,7 @@ describe('decisions, actions and communications', () => {
     assert.ok(second.payload.body.includes('use the direct numbers of the services'));
     assert.ok(!second.payload.missing?.includes('callCentre'));
     // Vital services come from the board: nothing vital depends on the isolated servers here.
-    assert.match(second.payload.body, /emergency and icu work normally/);
+    assert.match(second.payload.body, /emergency and ICU work normally/);
   });
 
   it('moves a communication draft -> approved -> published', async () => {

@@ -10,6 +10,7 @@ import { JOURNAL_COMMANDS } from './commands/journal.ts';
 import { BOARD_COMMANDS } from './commands/board.ts';
 import { USER_COMMANDS } from './commands/user.ts';
 import { SERVE_COMMANDS } from './commands/serve.ts';
+import { COORDINATION_COMMANDS } from './commands/coordination.ts';
 import type { CommandSpec, Options, Values } from './spec.ts';
 
 const COMMON: Options = {
@@ -25,7 +26,7 @@ const EXTERNAL: Record<string, { summary: string; load: () => Promise<CommandHan
 };
 
 export function allCommands(): readonly CommandSpec[] {
-  return [...JOURNAL_COMMANDS, ...BOARD_COMMANDS, ...USER_COMMANDS, ...SERVE_COMMANDS];
+  return [...JOURNAL_COMMANDS, ...BOARD_COMMANDS, ...USER_COMMANDS, ...SERVE_COMMANDS, ...COORDINATION_COMMANDS];
 }
 
 function mainHelp(): string {

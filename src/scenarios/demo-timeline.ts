@@ -9,6 +9,7 @@ import { measureId } from '../core/ids.ts';
 import { DEFAULT_SEED, DEMO_ORGANISATION, generateDemoEstate } from './demo-estate.ts';
 import type { DemoEstate } from './demo-estate.ts';
 import { uuidFor } from './prng.ts';
+import { withDemoCoordination } from './demo-coordination.ts';
 
 /** The cockpit is opened with the estate already on file, when the first emergency department calls. */
 export const DEMO_START = '2022-05-14T03:25:00+02:00';
@@ -112,5 +113,7 @@ export function demoTimeline(seed: number = DEFAULT_SEED, estate: DemoEstate = g
 
 /** The demo journal as drafts, ready to seal and append (`crisiscell demo`). */
 export function buildDemoJournal(seed: number = DEFAULT_SEED): EntryDraft[] {
-  return demoTimeline(seed);
+  // The crisis cell's entries (positions, partners, clocks, comms, decisions, meetings) merged by time.
+  const estate = generateDemoEstate({ seed });
+  return withDemoCoordination(demoTimeline(seed, estate), seed, estate);
 }

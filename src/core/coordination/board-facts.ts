@@ -92,8 +92,15 @@ export function byKind(lines: readonly ServiceLine[]): { kind: string; label: st
 
 /** `operating-theatre` -> `Operating theatre`. */
 export function kindLabel(kind: string): string {
+  const known: Readonly<Record<string, string>> = { icu: 'ICU', 'e-prescription': 'E-prescription', 'cath-lab': 'Cath lab (coronary angiography)' };
+  if (known[kind] !== undefined) return known[kind];
   const s = kind.replace(/-/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A label inside a sentence: `Radiology` -> `radiology`, but `ICU` stays `ICU`. */
+export function inSentence(label: string): string {
+  return label.replace(/^[A-Z](?=[a-z])/, (m) => m.toLowerCase());
 }
 
 /** `Radiology, Laboratory and Pharmacy`. */

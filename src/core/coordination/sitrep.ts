@@ -9,7 +9,7 @@ import type { SiteId } from '../ids.ts';
 import type { Board } from '../impact/types.ts';
 import type { CrisisState } from '../state.ts';
 import type { ServiceLine } from './board-facts.ts';
-import { boardFacts, byKind, joinWords, kindLabel, lineOf } from './board-facts.ts';
+import { boardFacts, byKind, inSentence, joinWords, kindLabel, lineOf } from './board-facts.ts';
 import type { RegulatoryClock } from './clocks.ts';
 import { describeClock } from './clocks.ts';
 import type { ActionItem, Assessed, ChannelState, Contact, CoordinationView, Decision } from './coordination-state.ts';
@@ -135,19 +135,19 @@ export function buildSitrep(input: SitrepInput): SitrepModel {
     const onProcedures = board.vitalWorking.filter((g) => g.capacity < 1);
     summary.push(
       board.vitalWorking.length > 0
-        ? `Vital services working: ${joinWords(board.vitalWorking.map((g) => `${g.label.toLowerCase()} (${where(g)})`))}${onProcedures.length ? `; ${joinWords(onProcedures.map((g) => g.label.toLowerCase()))} on downtime procedures at ${pct(board.workingCapacity)} capacity or more` : ''}.`
+        ? `Vital services working: ${joinWords(board.vitalWorking.map((g) => `${inSentence(g.label)} (${where(g)})`))}${onProcedures.length ? `; ${joinWords(onProcedures.map((g) => inSentence(g.label)))} on downtime procedures at ${pct(board.workingCapacity)} capacity or more` : ''}.`
         : 'No vital service is working.',
     );
-    if (board.vitalNotWorking.length > 0) summary.push(`Vital services NOT working: ${joinWords(board.vitalNotWorking.map((g) => `${g.label.toLowerCase()} (${where(g)}, ${pct(g.capacity)})`))}.`);
-    if (board.degraded.length > 0) summary.push(`Most impacted: ${joinWords(board.degraded.map((g) => g.label.toLowerCase()))}.`);
+    if (board.vitalNotWorking.length > 0) summary.push(`Vital services NOT working: ${joinWords(board.vitalNotWorking.map((g) => `${inSentence(g.label)} (${where(g)}, ${pct(g.capacity)})`))}.`);
+    if (board.degraded.length > 0) summary.push(`Most impacted: ${joinWords(board.degraded.map((g) => inSentence(g.label)))}.`);
     for (const g of board.degraded) summary.push(`${g.label} degraded at ${where(g)} (${pct(g.capacity)} capacity)${g.procedures.length ? `: ${g.procedures.join('; ')}` : ''}.`);
-    if (board.down.length > 0) summary.push(`Down: ${joinWords(board.down.map((g) => `${g.label.toLowerCase()} (${where(g)})`))}.`);
-    if (board.unknown.length > 0) summary.push(`Status unknown (not checked since the attack): ${joinWords(board.unknown.map((g) => g.label.toLowerCase()))}.`);
+    if (board.down.length > 0) summary.push(`Down: ${joinWords(board.down.map((g) => `${inSentence(g.label)} (${where(g)})`))}.`);
+    if (board.unknown.length > 0) summary.push(`Status unknown (not checked since the attack): ${joinWords(board.unknown.map((g) => inSentence(g.label)))}.`);
   } else summary.push('The service board is not available for this report.');
   const sb = switchboardSentence(c);
   if (sb) summary.push(`${sb.charAt(0).toUpperCase()}${sb.slice(1)}.`);
   for (const x of facts) summary.push(`${x.text} (source: ${x.source}, recorded ${local(x.recordedAt)}).`);
-  if (pending.length > 0) summary.push(`Pending decision${pending.length > 1 ? 's' : ''}: ${pending.map((d) => d.question).join('; ')}.`);
+  if (pending.length > 0) summary.push(`Pending decision${pending.length > 1 ? 's' : ''}: ${pending.map((d) => d.question.replace(/[.?!]$/, '')).join('; ')}?`);
   const overdue = actions.filter((a) => isOverdue(a, at));
   if (overdue.length > 0) summary.push(`${overdue.length} action${overdue.length > 1 ? 's' : ''} OVERDUE.`);
   for (const k of input.clocks.filter((k) => k.status === 'overdue' || k.status === 'due-soon')) summary.push(`${k.title}: ${describeClock(k, tz)}.`);

@@ -5,7 +5,7 @@
  */
 import type { Board } from '../impact/types.ts';
 import type { CrisisState } from '../state.ts';
-import { boardFacts, byKind, joinWords } from './board-facts.ts';
+import { boardFacts, byKind, inSentence, joinWords } from './board-facts.ts';
 import type { CoordinationView } from './coordination-state.ts';
 import { CoordinationState, channelKey, nextMeeting, pendingDecisions } from './coordination-state.ts';
 import { formatLocal } from './time.ts';
@@ -94,7 +94,7 @@ export function templateFacts(state: CrisisState, board: Board | undefined, at: 
   const c: CoordinationView = state.coordination ?? EMPTY;
   const local = (iso: string) => formatLocal(iso, timeZone);
   const f = board ? boardFacts(board) : undefined;
-  const kinds = (lines: Parameters<typeof byKind>[0]) => joinWords(byKind(lines).map((g) => g.label.toLowerCase()));
+  const kinds = (lines: Parameters<typeof byKind>[0]) => joinWords(byKind(lines).map((g) => inSentence(g.label)));
   const callCentre = [...c.contacts.values()].find((x) => x.party === 'call-centre');
   const made = [...c.decisions.values()].filter((d) => d.made && Date.parse(d.made.decidedAt) <= Date.parse(at));
   const pending = pendingDecisions(c, at);
