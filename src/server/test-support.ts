@@ -15,7 +15,8 @@ import { CrisisApp } from '../app/crisis-app.ts';
 import type { Actor, Role } from '../app/permissions.ts';
 import { ROLES } from '../app/permissions.ts';
 import { openStore } from '../app/store-config.ts';
-import { addUser } from './accounts.ts';
+import { addDemoAccounts, addUser } from './accounts.ts';
+import { buildDemoJournal } from '../scenarios/index.ts';
 import type { Cockpit, CockpitOptions } from './index.ts';
 import { createCockpit } from './index.ts';
 
@@ -42,6 +43,26 @@ export async function makeTestApp(opts: { users?: boolean; estate?: boolean } = 
   if (opts.users !== false) {
     for (const role of ROLES) await addUser(app, SETUP_ACTOR, { name: role, role, password: passwordOf(role) });
   }
+  return {
+    app,
+    dir,
+    async cleanup() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The demo crisis (the article's night and weekend, 2,000 assets) in a fresh SQLite file, with the
+ * documented demo accounts: what `crisiscell start` serves.
+ */
+export async function makeDemoApp(): Promise<{ app: CrisisApp; dir: string; cleanup(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'crisiscell-demo-'));
+  const store = await openStore({ db: join(dir, 'demo.db'), env: {}, cwd: dir });
+  const app = await CrisisApp.open(store);
+  await app.appendDrafts({ name: 'system', role: 'admin' }, 'journal.import', buildDemoJournal());
+  await addDemoAccounts(app, { name: 'system', role: 'admin' });
   return {
     app,
     dir,
