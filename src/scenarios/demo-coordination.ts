@@ -62,13 +62,14 @@ export function demoCoordination(seed: number = DEFAULT_SEED, estate: DemoEstate
     period: periodId('P1'),
   });
 
+  // Numbers are made up (00 00 0x): a demo must not send anyone to a real desk.
   const partners: [string, string, EntryPayloads['contact.upserted']['party'], string, string][] = [
-    ['governor', "Governor's crisis centre", 'governor', 'Province of Sylvanie', '+32 63 21 00 00'],
-    ['police-fccu', 'Computer crime unit', 'police', 'Federal Judicial Police', '+32 2 743 74 74'],
-    ['national-cert', 'Incident desk', 'national-cert', 'CERT.be (CCB)', '+32 2 501 05 60'],
-    ['dpa', 'Data breach desk', 'data-protection-authority', 'Data Protection Authority (APD/GBA)', '+32 2 274 48 00'],
-    ['insurer', 'Cyber claims desk', 'insurer', 'Assurances du Sud (fictional)', '+32 81 00 00 00'],
-    ['neighbour-lab', 'Laboratory on call', 'neighbouring-hospital', 'CHU de Val-Meuse (fictional)', '+32 4 000 00 00'],
+    ['governor', "Governor's crisis centre", 'governor', 'Province of Sylvanie', '+32 63 00 00 01'],
+    ['police-fccu', 'Computer crime unit', 'police', 'Federal Judicial Police', '+32 2 000 00 02'],
+    ['national-cert', 'Incident desk', 'national-cert', 'CERT.be (CCB)', '+32 2 000 00 03'],
+    ['dpa', 'Data breach desk', 'data-protection-authority', 'Data Protection Authority (APD/GBA)', '+32 2 000 00 04'],
+    ['insurer', 'Cyber claims desk', 'insurer', 'Assurances du Sud (fictional)', '+32 81 00 00 05'],
+    ['neighbour-lab', 'Laboratory on call', 'neighbouring-hospital', 'CHU de Val-Meuse (fictional)', '+32 4 000 00 06'],
   ];
   const contactTimes: Record<string, string> = { governor: '2022-05-14T06:30:00+02:00', 'police-fccu': '2022-05-14T07:15:00+02:00', 'national-cert': '2022-05-14T08:00:00+02:00' };
   for (const [id, name, party, organisation, phone] of partners) {

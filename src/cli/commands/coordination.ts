@@ -352,7 +352,7 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'contact add',
     'add or replace a contact: an external party (police, CERT, governor, DPA, insurer...) or a direct number for the fallback directory',
     'contact add <name> --party TYPE [--organisation O] [--function F] [--phone N] [--mobile N] [--email E] [--radio R] [--site S] [--service KIND@SITE] [--id SLUG] [--notes T]',
-    'crisiscell contact add "Computer crime unit" --party police --organisation "Federal Judicial Police" --phone "+32 2 743 74 74"',
+    'crisiscell contact add "Computer crime unit" --party police --organisation "Federal Judicial Police" --phone "+32 2 000 00 02"',
     { party: s, organisation: s, function: s, phone: s, mobile: s, email: s, radio: s, site: s, service: s, id: s, notes: s, ...atOpt },
     (v, p) => {
       need(p, 1, 'the name');
