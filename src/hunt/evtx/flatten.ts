@@ -28,13 +28,14 @@ const M_EVENTDATA = 3;
 const M_FLAT = 4;
 
 /** Elements visited per record; beyond this a (damaged, self-referencing) record is dropped. */
-const MAX_VISITS = 200_000;
+const MAX_VISITS = 50_000;
 
 export class Flattener {
   system: Record<string, EventValue> = {};
   data: Record<string, EventValue> = {};
   private unnamed: EventValue[] = [];
   private visits = 0;
+  private suffixes: Map<string, number> | undefined;
 
   constructor(private readonly ctx: ChunkContext) {}
 
@@ -44,6 +45,7 @@ export class Flattener {
     this.data = {};
     this.unnamed = [];
     this.visits = 0;
+    this.suffixes = undefined;
     this.visitNodes(nodes, EMPTY_SCOPE, M_ROOT, 0);
   }
 
@@ -168,10 +170,14 @@ export class Flattener {
       setOwn(target, key, v);
       return;
     }
-    for (let i = 1; ; i++) {
+    // The next free suffix per key is remembered: damaged data can repeat one name thousands
+    // of times, and probing key_1, key_2, … from 1 each time made that quadratic.
+    const suffixes = (this.suffixes ??= new Map());
+    for (let i = suffixes.get(key) ?? 1; ; i++) {
       const k = key + '_' + i;
       if (!Object.hasOwn(target, k)) {
         setOwn(target, k, v);
+        suffixes.set(key, i + 1);
         return;
       }
     }

@@ -65,11 +65,19 @@ function int64(b: Uint8Array, o: number, signed: boolean): number | string {
   return big.toString();
 }
 
+// Keywords, GUIDs and SIDs repeat from one record to the next: the last rendering is kept.
+let lastHexHi = -1;
+let lastHexLo = -1;
+let lastHex = '';
+
 function hex64(b: Uint8Array, o: number): string {
   const lo = u32(b, o);
   const hi = u32(b, o + 4);
-  if (hi === 0) return '0x' + lo.toString(16);
-  return '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+  if (lo === lastHexLo && hi === lastHexHi) return lastHex;
+  lastHexLo = lo;
+  lastHexHi = hi;
+  lastHex = hi === 0 ? '0x' + lo.toString(16) : '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+  return lastHex;
 }
 
 function pad2(n: number): string {
@@ -143,15 +151,28 @@ export function systemtimeIso(b: Uint8Array, o: number): string {
   return `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}.${pad6(ms * 1000)}Z`;
 }
 
+const lastGuid = new Int32Array(4);
+let lastGuidText = '';
+
 /** GUID in evtx_dump's form: upper-case, no braces, first three groups little-endian. */
 export function guid(b: Uint8Array, o: number): string {
+  const w0 = i32(b, o);
+  const w1 = i32(b, o + 4);
+  const w2 = i32(b, o + 8);
+  const w3 = i32(b, o + 12);
+  if (lastGuidText !== '' && w0 === lastGuid[0] && w1 === lastGuid[1] && w2 === lastGuid[2] && w3 === lastGuid[3]) return lastGuidText;
   const h = HEX_UPPER;
-  return (
+  const text =
     (h[b[o + 3] as number] as string) + h[b[o + 2] as number] + h[b[o + 1] as number] + h[b[o] as number] + '-' +
     h[b[o + 5] as number] + h[b[o + 4] as number] + '-' + h[b[o + 7] as number] + h[b[o + 6] as number] + '-' +
     h[b[o + 8] as number] + h[b[o + 9] as number] + '-' + h[b[o + 10] as number] + h[b[o + 11] as number] +
-    h[b[o + 12] as number] + h[b[o + 13] as number] + h[b[o + 14] as number] + h[b[o + 15] as number]
-  );
+    h[b[o + 12] as number] + h[b[o + 13] as number] + h[b[o + 14] as number] + h[b[o + 15] as number];
+  lastGuid[0] = w0;
+  lastGuid[1] = w1;
+  lastGuid[2] = w2;
+  lastGuid[3] = w3;
+  lastGuidText = text;
+  return text;
 }
 
 /** Byte length of the SID at `o` (8 + 4 per sub-authority), bounded by `max`. */
