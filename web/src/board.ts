@@ -4,7 +4,7 @@
 // as it was known at any moment of the journal.
 import { get } from './api.ts';
 import { clear, debounce, h } from './dom.ts';
-import { fmtTime, t, tw } from './i18n.ts';
+import { fmtTime, svcLabel, t, tw } from './i18n.ts';
 import type { AppCtx, View } from './view.ts';
 
 export interface Cell {
@@ -48,7 +48,7 @@ export function boardTable(board: Board, opts: { kind: string; group: boolean; o
   });
   const byKey = new Map(board.cells.map((c) => [`${c.site}|${c.service}`, c]));
   const sites = board.sites.filter((s) => opts.kind === '' || s.kind === opts.kind).filter((s) => board.cells.some((c) => c.site === s.id));
-  const head = h('tr', null, h('th', { scope: 'col', class: 'site-col' }, t('site')), kinds.map((k) => h('th', { scope: 'col', class: 'svc-col' }, h('span', null, board.cells.find((c) => c.service === k)?.name ?? k))));
+  const head = h('tr', null, h('th', { scope: 'col', class: 'site-col' }, t('site')), kinds.map((k) => h('th', { scope: 'col', class: 'svc-col', title: k }, svcLabel(k))));
   const rows: HTMLElement[] = [];
   let lastKind = '';
   for (const s of sites) {

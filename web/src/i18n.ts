@@ -154,6 +154,25 @@ const en = {
   error: 'Error',
   forbidden: 'Your role may not do this.',
   loading: 'Loading…',
+  svc_emergency: 'Emergency',
+  svc_icu: 'ICU',
+  'svc_operating-theatre': 'Theatres',
+  svc_dialysis: 'Dialysis',
+  'svc_cath-lab': 'Cath lab',
+  svc_radiology: 'Radiology',
+  svc_laboratory: 'Lab',
+  svc_pharmacy: 'Pharmacy',
+  'svc_e-prescription': 'e-Prescr.',
+  'svc_patient-record': 'Patient record',
+  svc_admissions: 'Admissions',
+  svc_consultations: 'Consult.',
+  svc_switchboard: 'Switch-board',
+  svc_sterilisation: 'Sterilis.',
+  'svc_blood-bank': 'Blood bank',
+  svc_email: 'Email',
+  svc_payroll: 'Payroll',
+  'svc_nursing-care': 'Nursing care',
+  svc_childcare: 'Child-care',
 } as const;
 
 export type Key = keyof typeof en;
@@ -305,6 +324,25 @@ const fr: Record<Key, string> = {
   error: 'Erreur',
   forbidden: 'Votre rôle ne permet pas cette action.',
   loading: 'Chargement…',
+  svc_emergency: 'Urgences',
+  svc_icu: 'Soins intensifs',
+  'svc_operating-theatre': 'Bloc op.',
+  svc_dialysis: 'Dialyse',
+  'svc_cath-lab': 'Cathé.',
+  svc_radiology: 'Radio-logie',
+  svc_laboratory: 'Labo',
+  svc_pharmacy: 'Pharmacie',
+  'svc_e-prescription': 'e-Prescr.',
+  'svc_patient-record': 'Dossier patient',
+  svc_admissions: 'Admissions',
+  svc_consultations: 'Consult.',
+  svc_switchboard: 'Standard',
+  svc_sterilisation: 'Stérilis.',
+  'svc_blood-bank': 'Banque de sang',
+  svc_email: 'Courriel',
+  svc_payroll: 'Paie',
+  'svc_nursing-care': 'Soins',
+  svc_childcare: 'Crèche',
 };
 
 const DICTS = { en: en as Record<Key, string>, fr } as const;
@@ -328,6 +366,12 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 /** Translates a state word (status, clock status) when the dictionary has it, else shows it as is. */
+/** Short column label of a service kind; an estate's own kinds show as written. */
+export function svcLabel(kind: string): string {
+  const k = `svc_${kind}`;
+  return k in en ? DICTS[current][k as Key] : kind;
+}
+
 export function tw(word: string): string {
   return (word in en ? DICTS[current][word as Key] : undefined) ?? word;
 }
