@@ -4,7 +4,7 @@
 // The corpus is ../shared/corpus/evtx; without it, hand-built files stand in (smaller, less varied).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvtxFile } from '../src/hunt/evtx/index.ts';
@@ -41,8 +41,11 @@ function corpusFiles(): { files: Sample[]; cleanup: () => void } {
   return { files, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Reads `files` over and over for at least `seconds`; records per second. */
-function throughput(files: readonly Sample[], seconds: number): { rate: number; records: number; secs: number } {
+/**
+ * Reads `files` over and over for at least `seconds`: records per second over the whole run, and
+ * of the best pass (the machine is shared: the best pass is the least disturbed measure).
+ */
+function throughput(files: readonly Sample[], seconds: number): { rate: number; best: number; passes: number; records: number; secs: number } {
   let records = 0;
   const count = (): void => {
     records++;
@@ -51,11 +54,18 @@ function throughput(files: readonly Sample[], seconds: number): { rate: number; 
   records = 0;
   const t0 = performance.now();
   let elapsed = 0;
+  let best = 0;
+  let passes = 0;
   do {
+    const p0 = performance.now();
+    const r0 = records;
     for (const f of files) readEvtxFile(f.path, count, noop);
+    const passRate = (records - r0) / ((performance.now() - p0) / 1000);
+    if (passRate > best) best = passRate;
+    passes++;
     elapsed = (performance.now() - t0) / 1000;
   } while (elapsed < seconds);
-  return { rate: records / elapsed, records, secs: elapsed };
+  return { rate: records / elapsed, best, passes, records, secs: elapsed };
 }
 
 function hasEvtxexport(): boolean {
@@ -67,8 +77,9 @@ const { files, cleanup } = corpusFiles();
 const figures: Figure[] = [];
 try {
   const all = throughput(files, 2);
-  console.log(`one thread: ${formatNumber(all.records)} records from ${files.length} files (read repeatedly) in ${all.secs.toFixed(2)} s`);
-  figures.push({ name: 'parse throughput (1 thread)', measured: all.rate, unit: 'records/s', op: '>=', target: 150_000 });
+  console.log(`one thread: ${formatNumber(all.records)} records from ${files.length} files (${all.passes} passes) in ${all.secs.toFixed(2)} s: ${formatNumber(all.rate)} records/s overall, ${formatNumber(all.best)} records/s in the best pass; load average ${loadavg()[0]?.toFixed(1)}`);
+  figures.push({ name: 'parse throughput (1 thread, all passes)', measured: all.rate, unit: 'records/s', op: '>=', target: 150_000 });
+  figures.push({ name: 'parse throughput (1 thread, best pass)', measured: all.best, unit: 'records/s', op: '>=', target: 150_000 });
 
   // evtxexport is slow: compare on the largest files, one pass of it, ours measured alike.
   const largest = [...files].sort((a, b) => b.records - a.records).slice(0, 8);

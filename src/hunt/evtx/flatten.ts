@@ -33,7 +33,7 @@ const MAX_VISITS = 50_000;
 export class Flattener {
   system: Record<string, EventValue> = {};
   data: Record<string, EventValue> = {};
-  private unnamed: EventValue[] = [];
+  private readonly unnamed: EventValue[] = [];
   private visits = 0;
   private suffixes: Map<string, number> | undefined;
 
@@ -43,7 +43,7 @@ export class Flattener {
   run(nodes: readonly Node[]): void {
     this.system = {};
     this.data = {};
-    this.unnamed = [];
+    this.unnamed.length = 0;
     this.visits = 0;
     this.suffixes = undefined;
     this.visitNodes(nodes, EMPTY_SCOPE, M_ROOT, 0);
