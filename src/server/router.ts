@@ -38,7 +38,7 @@ export interface ServerDeps {
 }
 
 /** A handler's answer: a JSON body (200), or a status and body; `undefined` when it wrote the response itself (SSE). */
-export type RouteResult = { readonly status: number; readonly body: unknown; readonly headers?: Record<string, string>; /** Pre-encoded JSON, sent as is. */ readonly raw?: string } | undefined;
+export type RouteResult = { readonly status: number; readonly body: unknown; readonly headers?: Record<string, string>; /** Pre-encoded JSON, sent as is. */ readonly raw?: string | Buffer } | undefined;
 
 export interface Route {
   readonly method: 'GET' | 'POST';

@@ -150,19 +150,25 @@ export const CORE_ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', path: '/api/board', tag: 'board', access: 'board.read', errors: [400],
-    summary: 'The board: every service at every site with status, capacity, procedures and cause chains; `at` gives the board as known then',
+    summary: 'The board: every service at every site with status, capacity and procedures (cause chains: per cell); `at` gives the board as known then',
     query: [{ name: 'at', description: 'ISO time with offset: the board as it was known at that time (author time)', schema: { type: 'string', format: 'date-time' } }],
     async handler(ctx) {
       const at = ctx.query.get('at');
       if (at) return ok(ctx.deps.board.boardOf(await ctx.app.stateAt(at)));
-      // Already encoded: the hot path of every laptop in the room.
-      return { status: 200, body: undefined, raw: ctx.deps.board.boardJson() };
+      // Already encoded (and compressed): the hot path of every laptop in the room.
+      const enc = ctx.deps.board.boardEncoded();
+      const gzip = /\bgzip\b/.test(String(ctx.req.headers['accept-encoding'] ?? ''));
+      return { status: 200, body: undefined, raw: gzip ? enc.gz : enc.json, headers: gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : { vary: 'accept-encoding' } };
     },
   },
   {
-    method: 'GET', path: '/api/board/cells/:id', tag: 'board', access: 'board.read', errors: [404],
-    summary: 'One cell (service at a site) with its cause chains, procedures and at-risk reasons',
-    handler: (ctx) => ok(ctx.deps.board.cell(ctx.params.id ?? '')),
+    method: 'GET', path: '/api/board/cells/:id', tag: 'board', access: 'board.read', errors: [400, 404],
+    summary: 'One cell (service at a site) with its cause chains, procedures and at-risk reasons; `at` as for the board',
+    query: [{ name: 'at', description: 'ISO time with offset: the cell as it was known then', schema: { type: 'string', format: 'date-time' } }],
+    async handler(ctx) {
+      const at = ctx.query.get('at');
+      return ok(ctx.deps.board.cell(ctx.params.id ?? '', at ? await ctx.app.stateAt(at) : undefined));
+    },
   },
   {
     method: 'POST', path: '/api/what-if', tag: 'board', access: 'board.read', body: whatIfInput, errors: [400, 404],

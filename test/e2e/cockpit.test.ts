@@ -19,6 +19,10 @@ import { makeDemoApp } from '../../src/server/test-support.ts';
 import { demoAccounts } from '../../src/server/accounts.ts';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
 
+// Page functions run in the browser; the root tsconfig has no DOM lib, so declare the little they use.
+interface PageNode { readonly textContent: string | null; getAttribute(name: string): string | null }
+declare const document: { querySelector(s: string): PageNode | null; querySelectorAll(s: string): Iterable<PageNode> & { readonly length: number } };
+
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const present = existsSync(CHROMIUM);
@@ -113,7 +117,7 @@ describe('cockpit in Chromium', { skip }, () => {
 
       // The time slider: before the attack was detected, nothing was down.
       await page.$eval('#time-slider', (el) => {
-        const input = el as HTMLInputElement;
+        const input = el as unknown as { value: string; dispatchEvent(e: Event): boolean };
         input.value = '0';
         input.dispatchEvent(new Event('input', { bubbles: true }));
       });

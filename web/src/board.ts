@@ -140,9 +140,14 @@ export function boardView(ctx: AppCtx, params: URLSearchParams): View {
         kind,
         group,
         onCell: (c) => {
-          const d = explain(c, at || undefined);
-          document.body.append(d);
-          d.showModal();
+          // The board carries no cause chains (they are most of its bytes): fetch this cell's.
+          get<Cell>(`/api/board/cells/${encodeURIComponent(c.serviceId)}${at ? `?at=${encodeURIComponent(at)}` : ''}`)
+            .then((full) => {
+              const d = explain(full, at || undefined);
+              document.body.append(d);
+              d.showModal();
+            })
+            .catch(ctx.fail);
         },
       }),
     );
