@@ -1,11 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runHunt, type Detection } from './pipeline.ts';
-import { readRuleDocs } from './sigma/ruleset.ts';
+import { readRuleDocs, RuleSet } from './sigma/ruleset.ts';
 import { builtinRulesDir } from './rules/index.ts';
+
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
 const docs = readRuleDocs([builtinRulesDir()]).docs;
 
@@ -66,5 +69,29 @@ describe('hunt pipeline', () => {
     const r = await runHunt({ files: ['/nonexistent/x.jsonl'], ruleDocs: docs, threads: 1, onDetection: () => undefined, onReadError: (e) => errors.push(e.message) });
     assert.equal(r.readErrors, 1);
     assert.match(errors[0] ?? '', /ENOENT|no such file/);
+  });
+
+  test('corpus: workers (rules compiled on demand from the spec, prefilter) find exactly what the unfiltered in-process scan finds', { skip: existsSync(CORPUS) ? false : 'corpus ../shared/corpus absent' }, async () => {
+    const S = join(CORPUS, 'sigma');
+    const all = readRuleDocs([join(S, 'rules'), join(S, 'rules-emerging-threats'), join(S, 'rules-threat-hunting'), builtinRulesDir()]).docs;
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d).sort()) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(evtx|json)$/.test(n)) files.push(p);
+      }
+    };
+    walk(join(CORPUS, 'evtx'));
+    walk(join(S, 'regression'));
+    const key = (d: Detection): string => `${d.rule.id} ${d.file} ${d.recordId} ${d.correlation ? JSON.stringify(d.correlation) : ''}`;
+    const ref: string[] = [];
+    const r0 = await runHunt({ files, ruleDocs: all, ruleSet: RuleSet.build(all, { prefilter: false }), threads: 0, onDetection: (d) => ref.push(key(d)) });
+    const got: string[] = [];
+    const r2 = await runHunt({ files, ruleDocs: all, ruleSet: RuleSet.build(all), threads: 2, onDetection: (d) => got.push(key(d)) });
+    assert.ok(ref.length > 5000, `only ${ref.length} detections`);
+    assert.equal(r2.records, r0.records);
+    assert.equal(r2.readErrors, r0.readErrors);
+    assert.deepEqual(got.sort(), ref.sort());
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Hunt pipeline: files -> records -> detections -> correlations.
  *
- * Files are handed out to worker threads one at a time (default: one per core); each worker has
- * its own compiled copy of the rules (built from already-parsed YAML documents, so YAML is parsed
- * once). Detections and progress stream back to the main thread as they are found.
+ * Files are handed out to worker threads one at a time, one queued ahead (default: one worker per
+ * core). Rules are compiled once, here; workers get the rule set in spec form (RuleSet.spec: the
+ * documents trimmed to what compiling reads, the channel/EventID index and the prefilter literals)
+ * and compile a rule only when an event first makes it a candidate. Detections and progress stream
+ * back to the main thread in batches.
  *
  * Correlations run in the main thread. Workers finish files in any order and a file's records are
  * only roughly time-ordered, so detections that feed a correlation (and only those) are buffered
@@ -133,7 +135,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       progress();
     }
   } else {
-    workerStartMs = await runWorkers(opts, threads, {
+    workerStartMs = await runWorkers(opts.files, rules, threads, {
       onWire,
       onError,
       onRecords: (n) => {
@@ -192,29 +194,37 @@ interface WorkerCallbacks {
 }
 
 /** Starts the workers, feeds them files, resolves with the start-up time once all are done. */
-function runWorkers(opts: HuntOptions, threads: number, cb: WorkerCallbacks): Promise<number> {
+function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks): Promise<number> {
   const t0 = performance.now();
-  const queue = [...opts.files];
+  const queue = [...files];
+  let qi = 0;
   let startMs = 0;
   let ready = 0;
   let alive = threads;
+  const spec = rules.spec();
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
+    const stopped = new Set<Worker>();
     let failed = false;
+    // A worker gets a file when it starts, one more queued behind it, and one each time it
+    // finishes one, so it never waits for the main thread between files.
     const next = (w: Worker): void => {
-      const path = queue.shift();
+      if (stopped.has(w)) return;
+      const path = qi < queue.length ? queue[qi++] : undefined;
+      if (path === undefined) stopped.add(w);
       const msg: ToWorker = path === undefined ? { type: 'stop' } : { type: 'file', path };
       w.postMessage(msg);
     };
     for (let i = 0; i < threads; i++) {
-      const w = new Worker(BOOTSTRAP, {
-        workerData: { docs: opts.ruleDocs, ...(opts.minLevel ? { minLevel: opts.minLevel } : {}), ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) },
-      });
+      const w = new Worker(BOOTSTRAP);
       workers.push(w);
+      const init: ToWorker = { type: 'rules', spec };
+      w.postMessage(init);
       w.on('message', (m: FromWorker) => {
         switch (m.type) {
           case 'ready':
             if (++ready === threads) startMs = performance.now() - t0;
+            next(w);
             next(w);
             break;
           case 'det':
@@ -227,6 +237,8 @@ function runWorkers(opts: HuntOptions, threads: number, cb: WorkerCallbacks): Pr
             cb.onError(m.error);
             break;
           case 'file-done':
+            if (m.items.length > 0) cb.onWire(m.items);
+            if (m.progress > 0) cb.onRecords(m.progress);
             cb.onFileDone(m.errors);
             next(w);
             break;

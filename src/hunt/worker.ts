@@ -1,42 +1,61 @@
 /**
- * Hunt worker thread: compiles the rules it is given once, then scans the files the main thread
- * sends one at a time (pull model: a worker asks for the next file when it finishes one, so big
- * and small files balance themselves across threads).
+ * Hunt worker thread: receives the main thread's rule set in spec form (documents trimmed to what
+ * compiling reads, index and prefilter needs already computed), so start-up compiles nothing; a
+ * rule is compiled the first time an event makes it a candidate. Then scans the files the main
+ * thread sends (pull model with one file queued ahead, so big and small files balance themselves
+ * across threads and a worker never waits for its next file).
+ *
+ * The spec arrives as a message, not as workerData, so the documents of compiled rules can be
+ * garbage collected (workerData stays referenced for the life of the thread).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { RuleSet, type RuleDoc } from './sigma/ruleset.ts';
-import type { Level } from './sigma/compile.ts';
-import type { Placeholders } from './sigma/field-test.ts';
-import { scanFile } from './pipeline-scan.ts';
+import { parentPort } from 'node:worker_threads';
+import { RuleSet } from './sigma/ruleset.ts';
+import { scanFile, type WireDetection } from './pipeline-scan.ts';
 import type { ToWorker, FromWorker } from './pipeline-protocol.ts';
-
-interface Init {
-  readonly docs: RuleDoc[];
-  readonly minLevel?: Level;
-  readonly placeholders?: Placeholders;
-}
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
-const init = workerData as Init;
-const rules = RuleSet.build(init.docs, { ...(init.minLevel ? { minLevel: init.minLevel } : {}), ...(init.placeholders ? { placeholders: init.placeholders } : {}) });
 const send = (m: FromWorker): void => port.postMessage(m);
+let rules: RuleSet | undefined;
+const FLUSH_DETECTIONS = 1024;
+const FLUSH_RECORDS = 8192;
 
 port.on('message', (m: ToWorker) => {
+  if (m.type === 'rules') {
+    rules = RuleSet.fromSpec(m.spec);
+    send({ type: 'ready' });
+    return;
+  }
   if (m.type === 'stop') {
     port.close();
     return;
   }
+  // Detections and progress are held back until the file ends (then they ride on 'file-done'),
+  // unless there are many: big files still report while they are being read.
+  let items: WireDetection[] = [];
+  let progress = 0;
   try {
+    if (!rules) throw new Error('hunt worker: file before rules');
     const res = scanFile(rules, m.path, {
-      detections: (items) => send({ type: 'det', items }),
-      progress: (records) => send({ type: 'progress', records }),
+      detections: (batch) => {
+        for (const d of batch) items.push(d);
+        if (items.length >= FLUSH_DETECTIONS) {
+          send({ type: 'det', items });
+          items = [];
+        }
+      },
+      progress: (records) => {
+        progress += records;
+        if (progress >= FLUSH_RECORDS) {
+          send({ type: 'progress', records: progress });
+          progress = 0;
+        }
+      },
       readError: (error) => send({ type: 'read-error', error }),
     });
-    send({ type: 'file-done', path: m.path, records: res.records, errors: res.errors });
+    send({ type: 'file-done', path: m.path, records: res.records, errors: res.errors, items, progress });
   } catch (e) {
     send({ type: 'read-error', error: { file: m.path, message: (e as Error).message } });
-    send({ type: 'file-done', path: m.path, records: 0, errors: 1 });
+    send({ type: 'file-done', path: m.path, records: 0, errors: 1, items, progress });
   }
 });
-send({ type: 'ready' });

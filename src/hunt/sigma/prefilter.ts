@@ -184,32 +184,12 @@ export class Automaton {
 
   /** `lits` must be distinct and non-empty; pattern i is lits[i]. */
   constructor(lits: readonly string[]) {
-    // 1. Trie with temporary maps.
-    const kids: Map<number, number>[] = [new Map()];
-    const out: number[] = [-1];
-    let edges = 0;
-    lits.forEach((lit, pi) => {
-      let s = 0;
-      for (let i = 0; i < lit.length; i++) {
-        const c = lit.charCodeAt(i);
-        const m = kids[s] as Map<number, number>;
-        let nx = m.get(c);
-        if (nx === undefined) {
-          nx = kids.length;
-          kids.push(new Map());
-          out.push(-1);
-          m.set(c, nx);
-          edges++;
-        }
-        s = nx;
-      }
-      out[s] = pi;
-    });
-    const n = kids.length;
-    this.size = n;
-    // 2. Flat edge table.
+    // Built in typed arrays only: a Map per trie node made a plan of thousands of literals leave
+    // tens of MB of garbage behind (and the heap, hence RSS, grew to hold it).
+    let bound = 1;
+    for (const l of lits) bound += l.length;
     let bits = 4;
-    while (1 << bits < edges * 2 + 16) bits++;
+    while (1 << bits < bound * 2 + 16) bits++;
     const cap = 1 << bits;
     this.shift = 32 - bits;
     this.mask = cap - 1;
@@ -217,29 +197,63 @@ export class Automaton {
     this.hCode = new Uint16Array(cap);
     this.hNext = new Int32Array(cap);
     this.rootAscii = new Int32Array(128);
-    for (let s = 0; s < n; s++) {
-      for (const [c, nx] of kids[s] as Map<number, number>) {
-        if (s === 0 && c < 128) this.rootAscii[c] = nx;
-        let h = this.hash(s, c);
-        while (this.hNode[h] !== -1) h = (h + 1) & this.mask;
-        this.hNode[h] = s;
-        this.hCode[h] = c;
-        this.hNext[h] = nx;
+    const out = new Int32Array(bound).fill(-1);
+    // 1. Trie: edges go straight into the hash table.
+    let n = 1;
+    for (let pi = 0; pi < lits.length; pi++) {
+      const lit = lits[pi] as string;
+      let s = 0;
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(i);
+        let t = this.edge(s, c);
+        if (t < 0) {
+          t = n++;
+          let h = this.hash(s, c);
+          while (this.hNode[h] !== -1) h = (h + 1) & this.mask;
+          this.hNode[h] = s;
+          this.hCode[h] = c;
+          this.hNext[h] = t;
+          if (s === 0 && c < 128) this.rootAscii[c] = t;
+        }
+        s = t;
       }
+      out[s] = pi;
+    }
+    this.size = n;
+    // 2. Children lists (CSR) from the edge table, for the breadth-first pass.
+    const first = new Int32Array(n + 1);
+    for (let h = 0; h < cap; h++) {
+      const k = this.hNode[h] as number;
+      if (k !== -1) first[k + 1] = (first[k + 1] as number) + 1;
+    }
+    for (let i = 0; i < n; i++) first[i + 1] = (first[i + 1] as number) + (first[i] as number);
+    const fill = first.slice(0, n);
+    const kidNode = new Int32Array(n);
+    const kidCode = new Uint16Array(n);
+    for (let h = 0; h < cap; h++) {
+      const k = this.hNode[h] as number;
+      if (k === -1) continue;
+      const at = fill[k] as number;
+      fill[k] = at + 1;
+      kidNode[at] = this.hNext[h] as number;
+      kidCode[at] = this.hCode[h] as number;
     }
     // 3. Failure and dictionary links, breadth first.
     this.fail = new Int32Array(n);
     this.dict = new Int32Array(n);
-    this.out = Int32Array.from(out);
+    this.out = out.slice(0, n);
     this.term = new Uint8Array(n);
-    const queue: number[] = [];
-    for (const nx of (kids[0] as Map<number, number>).values()) queue.push(nx);
-    for (let qi = 0; qi < queue.length; qi++) {
+    const queue = new Int32Array(n);
+    let qn = 0;
+    for (let j = first[0] as number; j < (first[1] as number); j++) queue[qn++] = kidNode[j] as number;
+    for (let qi = 0; qi < qn; qi++) {
       const s = queue[qi] as number;
       const f = this.fail[s] as number;
       this.dict[s] = (this.out[f] as number) >= 0 ? f : (this.dict[f] as number);
       this.term[s] = (this.out[s] as number) >= 0 || this.dict[s] !== 0 ? 1 : 0;
-      for (const [c, nx] of kids[s] as Map<number, number>) {
+      for (let j = first[s] as number; j < (first[s + 1] as number); j++) {
+        const nx = kidNode[j] as number;
+        const c = kidCode[j] as number;
         let g = f;
         let t = this.edge(g, c);
         while (t < 0 && g !== 0) {
@@ -247,7 +261,7 @@ export class Automaton {
           t = this.edge(g, c);
         }
         this.fail[nx] = t >= 0 && t !== nx ? t : 0;
-        queue.push(nx);
+        queue[qn++] = nx;
       }
     }
     this.seen = new Int32Array(lits.length);

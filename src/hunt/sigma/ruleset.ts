@@ -8,12 +8,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { compileRule, LEVELS, RuleError, type CompiledRule, type CompileOptions, type Level } from './compile.ts';
+import { compileRule, LEVELS, RuleError, type CompiledRule, type CompiledVariant, type CompileOptions, type Level, type RuleMeta } from './compile.ts';
 import { fieldsNeeded, parseCorrelation, type CorrelationRule } from './correlation.ts';
 import { EventView } from './event-view.ts';
-import type { Placeholders } from './field-test.ts';
+import type { Placeholders, Predicate } from './field-test.ts';
 import type { LogsourceTable } from './logsource.ts';
-import { buildScans, type FieldScan } from './prefilter.ts';
+import { buildScans, type FieldScan, type Need } from './prefilter.ts';
 import type { EventRecord } from '../record.ts';
 
 /** One YAML document of a rule file. */
@@ -128,17 +128,85 @@ export interface LoadedRule extends CompiledRule {
   readonly correlated: boolean;
 }
 
-interface Bucket {
-  byId: Map<number, LoadedRule['variants'][number][]>;
-  any: LoadedRule['variants'][number][];
+/** Where a rule variant is looked for, and what it needs (plain data: crosses to workers). */
+export interface VariantSpec {
+  readonly channels: readonly string[] | null;
+  readonly eventIds: readonly number[] | null;
+  readonly need: Need;
 }
 
-type IndexedVariant = LoadedRule['variants'][number] & { readonly rule: LoadedRule };
+/**
+ * A loaded rule as a worker receives it: the parts of its document that compiling reads, plus
+ * what the main thread already worked out (index, variants, needs). Workers compile a rule only
+ * when an event first makes it a candidate, so rules whose literals never occur cost nothing.
+ */
+export interface RuleSpec {
+  readonly meta: RuleMeta;
+  readonly doc: Record<string, unknown>;
+  readonly corrFields: readonly string[];
+  readonly emit: boolean;
+  readonly correlated: boolean;
+  readonly variants: readonly VariantSpec[];
+}
+
+/** A RuleSet in structured-cloneable form (see RuleSet.spec and RuleSet.fromSpec). */
+export interface RuleSetSpec {
+  readonly compile: CompileOptions;
+  readonly prefilter: boolean;
+  readonly rules: readonly RuleSpec[];
+}
+
+/** The keys of a rule document that compileRule reads. */
+const COMPILE_KEYS = ['title', 'id', 'name', 'level', 'tags', 'logsource', 'detection'];
+
+/** A rule whose predicates are compiled on first use (worker threads). */
+class LazyRule implements LoadedRule {
+  readonly index: number;
+  readonly meta: RuleMeta;
+  readonly corrFields: readonly string[];
+  readonly emit: boolean;
+  readonly correlated: boolean;
+  private doc: Record<string, unknown> | undefined;
+  private readonly copts: CompileOptions;
+  private compiled: readonly CompiledVariant[] | undefined;
+
+  constructor(index: number, spec: RuleSpec, copts: CompileOptions) {
+    this.index = index;
+    this.meta = spec.meta;
+    this.corrFields = spec.corrFields;
+    this.emit = spec.emit;
+    this.correlated = spec.correlated;
+    this.doc = spec.doc;
+    this.copts = copts;
+  }
+
+  get variants(): readonly CompiledVariant[] {
+    if (this.compiled) return this.compiled;
+    // The main thread compiled the same document with the same options, so this cannot fail.
+    this.compiled = compileRule(this.doc ?? {}, this.meta.file, this.copts).variants;
+    this.doc = undefined;
+    return this.compiled;
+  }
+}
+
+/** One variant of a rule in the channel/EventID index. */
+interface IndexedVariant extends VariantSpec {
+  readonly rule: LoadedRule;
+  /** Position in rule.variants. */
+  readonly vi: number;
+}
+
+interface Bucket {
+  byId: Map<number, IndexedVariant[]>;
+  any: IndexedVariant[];
+}
 
 /** What an event of one channel and EventID is tested against. */
 interface Plan {
   /** Candidate variants, in rule order. */
   readonly variants: readonly IndexedVariant[];
+  /** Their predicates, filled in when a variant is first a candidate (lazy rules compile then). */
+  readonly preds: (Predicate | undefined)[];
   /** 1 for variants without a usable need: they always run. */
   readonly always: Uint8Array;
   /** Per field, the literals that make the other variants candidates. */
@@ -162,15 +230,21 @@ export class RuleSet {
   private readonly byChannel = new Map<string, Bucket>();
   private readonly anyChannel: Bucket = { byId: new Map(), any: [] };
   private readonly plans = new Map<string, Plan>();
+  /** Plans by the index lists they are made of: EventIDs without rules of their own share one. */
+  private readonly sharedPlans = new Map<string, Plan>();
   private readonly fired: Int32Array;
   private stamp = 0;
   private readonly prefilter: boolean;
+  private readonly compileOptions: CompileOptions;
+  /** The document of every loaded rule (for spec()). */
+  private readonly sources: Record<string, unknown>[] = [];
   /** Scratch list of the literals one scan found. */
   private readonly found: number[] = [];
 
-  private constructor(size: number, prefilter: boolean) {
+  private constructor(size: number, prefilter: boolean, copts: CompileOptions) {
     this.fired = new Int32Array(Math.max(1, size));
     this.prefilter = prefilter;
+    this.compileOptions = copts;
   }
 
   /** Compiles documents into an indexed rule set. Never throws on a bad rule. */
@@ -178,7 +252,7 @@ export class RuleSet {
     const copts: CompileOptions = { placeholders: opts.placeholders ?? {}, ...(opts.logsources ? { logsources: opts.logsources } : {}) };
     const corrDocs = docs.filter((d) => d.doc.correlation !== undefined);
     const ruleDocs = docs.filter((d) => d.doc.correlation === undefined);
-    const set = new RuleSet(ruleDocs.length, opts.prefilter ?? true);
+    const set = new RuleSet(ruleDocs.length, opts.prefilter ?? true, copts);
     for (const d of corrDocs) {
       try {
         set.correlations.push(parseCorrelation(d.doc, d.file));
@@ -189,6 +263,7 @@ export class RuleSet {
     const minRank = opts.minLevel ? LEVELS.indexOf(opts.minLevel) : 0;
     const seenIds = new Set<string>();
     const compiled: CompiledRule[] = [];
+    const sourceOf = new Map<CompiledRule, Record<string, unknown>>();
     for (const d of ruleDocs) {
       try {
         const c = compileRule(d.doc, d.file, copts);
@@ -198,6 +273,7 @@ export class RuleSet {
         }
         seenIds.add(c.meta.id);
         compiled.push(c);
+        sourceOf.set(c, d.doc);
       } catch (e) {
         if (e instanceof RuleError && e.skip) set.skipped++;
         else set.problems.push({ file: d.file, title: typeof d.doc.title === 'string' ? d.doc.title : undefined, reason: (e as Error).message });
@@ -235,8 +311,42 @@ export class RuleSet {
       const emit = (refs.length === 0 || refs.some((k) => k.generate)) && LEVELS.indexOf(c.meta.level) >= minRank;
       const rule: LoadedRule = { ...c, index: set.rules.length, corrFields: fieldsNeeded(refs, c.meta.id, c.meta.name), emit, correlated: refs.length > 0 };
       set.rules.push(rule);
-      for (const v of c.variants) set.index({ ...v, rule });
+      set.sources.push(sourceOf.get(c) as Record<string, unknown>);
+      c.variants.forEach((v, vi) => set.index({ channels: v.channels, eventIds: v.eventIds, need: v.need, rule, vi }));
     }
+    return set;
+  }
+
+  /**
+   * The loaded rules in structured-cloneable form for worker threads: the documents trimmed to
+   * what compiling reads, with the index and needs computed here, so that a worker builds its
+   * RuleSet (fromSpec) without compiling anything up front.
+   */
+  spec(): RuleSetSpec {
+    const rules = this.rules.map((r, i): RuleSpec => {
+      const src = this.sources[i] as Record<string, unknown>;
+      const doc: Record<string, unknown> = {};
+      for (const k of COMPILE_KEYS) if (src[k] !== undefined) doc[k] = src[k];
+      return {
+        meta: r.meta,
+        doc,
+        corrFields: r.corrFields,
+        emit: r.emit,
+        correlated: r.correlated,
+        variants: r.variants.map((v) => ({ channels: v.channels, eventIds: v.eventIds, need: v.need })),
+      };
+    });
+    return { compile: this.compileOptions, prefilter: this.prefilter, rules };
+  }
+
+  /** A RuleSet from spec() whose rules compile on first use; it matches exactly like the original. */
+  static fromSpec(spec: RuleSetSpec): RuleSet {
+    const set = new RuleSet(spec.rules.length, spec.prefilter, spec.compile);
+    spec.rules.forEach((rs, index) => {
+      const rule = new LazyRule(index, rs, spec.compile);
+      set.rules.push(rule);
+      rs.variants.forEach((v, vi) => set.index({ channels: v.channels, eventIds: v.eventIds, need: v.need, rule, vi }));
+    });
     return set;
   }
 
@@ -271,9 +381,18 @@ export class RuleSet {
     const key = `${channel}\u0000${eventId}`;
     let p = this.plans.get(key);
     if (p) return p;
-    const variants = this.candidatesFor(channel, eventId);
-    const { always, scans } = this.prefilter ? buildScans(variants.map((v) => v.need)) : { always: new Uint8Array(variants.length).fill(1), scans: [] };
-    p = { variants, always, scans, mark: new Int32Array(variants.length) };
+    // The candidates are made of four index lists; the plan is shared by every key with the same.
+    const ch = channel.toLowerCase();
+    const b = this.byChannel.get(ch);
+    const sharedKey = `${b ? ch : ''}\u0000${b?.byId.has(eventId) ? eventId : '*'}\u0000${this.anyChannel.byId.has(eventId) ? eventId : '*'}`;
+    p = this.sharedPlans.get(sharedKey);
+    if (!p) {
+      const variants = this.candidatesFor(channel, eventId);
+      const { always, scans } = this.prefilter ? buildScans(variants.map((v) => v.need)) : { always: new Uint8Array(variants.length).fill(1), scans: [] };
+      p = { variants, preds: new Array<Predicate | undefined>(variants.length).fill(undefined), always, scans, mark: new Int32Array(variants.length) };
+      if (this.sharedPlans.size > 10000) this.sharedPlans.clear();
+      this.sharedPlans.set(sharedKey, p);
+    }
     if (this.plans.size > 10000) this.plans.clear();
     this.plans.set(key, p);
     return p;
@@ -283,7 +402,7 @@ export class RuleSet {
     if (this.stamp >= MAX_STAMP) {
       this.stamp = 0;
       this.fired.fill(0);
-      for (const p of this.plans.values()) {
+      for (const p of this.sharedPlans.values()) {
         p.mark.fill(0);
         for (const s of p.scans) s.ac.resetStamps();
       }
@@ -311,7 +430,7 @@ export class RuleSet {
     if (cands.length === 0) return;
     const ev = new EventView(record);
     const stamp = this.nextStamp();
-    const { always, mark, scans } = plan;
+    const { always, mark, scans, preds } = plan;
     if (scans.length > 0) {
       const found = this.found;
       for (const sc of scans) {
@@ -333,7 +452,9 @@ export class RuleSet {
       if (this.fired[r.index] === stamp) continue; // another variant of the rule already fired
       let hit = false;
       try {
-        hit = v.match(ev);
+        let pred = preds[i];
+        if (pred === undefined) pred = preds[i] = (r.variants[v.vi] as CompiledVariant).match;
+        hit = pred(ev);
       } catch {
         hit = false;
       }
