@@ -3,8 +3,12 @@
  * SIGTERM. The server module is imported when the command runs, so other commands stay quick.
  */
 import { CrisisError } from '../../core/errors.ts';
-import type { CommandSpec } from '../spec.ts';
+import type { Ctx } from '../context.ts';
+import type { CommandSpec, Values } from '../spec.ts';
 import { str } from '../spec.ts';
+import { buildDemo } from './board.ts';
+import { makeCtx } from '../context.ts';
+import { DEFAULT_SEED } from '../../scenarios/index.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -35,10 +39,7 @@ export const SERVE_COMMANDS: CommandSpec[] = [
     example: 'crisiscell serve --host 0.0.0.0 --port 4780',
     options: { port: { type: 'string' }, host: { type: 'string' }, 'secure-cookies': { type: 'boolean' } },
     async run(ctx, v) {
-      const portText = str(v, 'port') ?? ctx.io.env.PORT ?? '4780';
-      const port = Number(portText);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CrisisError('invalid-input', `--port: "${portText}" is not a port number`, { details: [{ path: 'port', message: 'expected 0-65535' }] });
-      const host = str(v, 'host') ?? '127.0.0.1';
+      const { port, host } = listenOptions(ctx, v);
       const app = await ctx.openApp();
       const { startServer } = await import('../../server/index.ts');
       // CRISISCELL_WEB_BUILD=skip: serve what is built (tests that only need the API).
@@ -56,4 +57,50 @@ export const SERVE_COMMANDS: CommandSpec[] = [
       return 0;
     },
   },
+  {
+    name: 'start',
+    summary: 'the cockpit on the built-in demo: build the demo crisis, create the demo accounts, serve it (npm start)',
+    usage: 'start [--db crisiscell-demo.db] [--port 4780] [--host 127.0.0.1] [--keep]',
+    details: [
+      'Rebuilds the demo database at each start (default ./crisiscell-demo.db, never your crisis database) unless',
+      '--keep and it already exists, then serves it and prints the address and the demo logins.',
+      'For a real crisis use: crisiscell init, import, user add, serve.',
+    ].join('\n'),
+    example: 'crisiscell start --port 8080',
+    options: { port: { type: 'string' }, host: { type: 'string' }, keep: { type: 'boolean' } },
+    async run(outer, v) {
+      const { port, host } = listenOptions(outer, v);
+      const ctx: Ctx = makeCtx(outer.io, outer.db ?? 'crisiscell-demo.db', outer.json);
+      try {
+        const { startServer, addDemoAccounts, demoAccounts } = await import('../../server/index.ts');
+        const { existsSync } = await import('node:fs');
+        const { resolve } = await import('node:path');
+        const file = resolve(ctx.io.cwd, ctx.db ?? 'crisiscell-demo.db');
+        const keep = v.keep === true && existsSync(file);
+        const app = keep ? await ctx.openApp() : await buildDemo(ctx, { seed: DEFAULT_SEED, force: false });
+        if (!keep) await addDemoAccounts(app, { name: 'system', role: 'admin' });
+        const server = await startServer({ app, port, host, buildWeb: ctx.io.env.CRISISCELL_WEB_BUILD !== 'skip', log: (l) => ctx.err(l) });
+        if (ctx.json) ctx.printJson({ url: server.url, db: app.store.location, accounts: demoAccounts().map((a) => ({ name: a.name, role: a.role, password: a.password })) });
+        else {
+          ctx.out(`crisiscell demo cockpit: ${server.url}`);
+          ctx.out(`Demo crisis: ${app.store.location} (${app.state.lastSeq} entries; rebuilt at each start unless --keep)`);
+          ctx.out('Demo logins (name / password):');
+          for (const a of demoAccounts()) ctx.out(`  ${a.name.padEnd(10)} ${a.password.padEnd(22)} ${a.role}`);
+          ctx.err('Ctrl-C to stop.');
+        }
+        await untilSignal();
+        await server.close();
+        return 0;
+      } finally {
+        await ctx.close();
+      }
+    },
+  },
 ];
+
+function listenOptions(ctx: Ctx, v: Values): { port: number; host: string } {
+  const portText = str(v, 'port') ?? ctx.io.env.PORT ?? '4780';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CrisisError('invalid-input', `--port: "${portText}" is not a port number`, { details: [{ path: 'port', message: 'expected 0-65535' }] });
+  return { port, host: str(v, 'host') ?? '127.0.0.1' };
+}
