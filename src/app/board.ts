@@ -10,7 +10,7 @@ import type { EntryDraft } from '../core/journal.ts';
 import type { CrisisState } from '../core/state.ts';
 import { Projection } from '../core/state.ts';
 import { computeBoard, whatIf } from '../core/impact/index.ts';
-import type { Board, BoardOptions, ImpactCell, WhatIfResult } from '../core/impact/index.ts';
+import type { Board, BoardOptions, ImpactCell, ImpactEngine, WhatIfResult } from '../core/impact/index.ts';
 import { assetStatePayload, measureAppliedPayload, measureLiftedPayload } from './crisis-app.ts';
 import { assetSetInput, measureInput } from './schemas.ts';
 import { validate } from './validate.ts';
@@ -49,7 +49,7 @@ export function cellOf(state: CrisisState, id: string): ImpactCell {
  * turned into the payload its command would write, against the state as changed by the ones
  * before it.
  */
-export function whatIfOf(state: CrisisState, changes: readonly unknown[], at: string): WhatIfResult & { readonly assets: number } {
+export function whatIfOf(state: CrisisState, changes: readonly unknown[], at: string, engine?: ImpactEngine): WhatIfResult & { readonly assets: number } {
   if (changes.length === 0) throw new CrisisError('invalid-input', 'name at least one change to evaluate', { details: [{ path: 'changes', message: 'empty' }] });
   // Later changes are checked against a scratch fold of the earlier ones (lift what an earlier
   // change applied, for instance); the what-if itself starts again from the untouched state.
@@ -73,7 +73,7 @@ export function whatIfOf(state: CrisisState, changes: readonly unknown[], at: st
     drafts.push(d);
     scratch.apply({ ...d, seq: scratch.lastSeq + 1, prev: '', hash: '' } as never);
   });
-  return { ...whatIf(state, drafts), assets };
+  return { ...whatIf(state, drafts, engine ? { engine } : {}), assets };
 }
 
 /** A scratch copy sharing the estate maps' values; what-if writes only statuses and measures. */

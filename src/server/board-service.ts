@@ -4,25 +4,16 @@
  * or reloading costs one computation per change, not one per request.
  */
 import type { CrisisApp } from '../app/crisis-app.ts';
-import { validate } from '../app/validate.ts';
-import { globToRegExp } from '../app/crisis-app.ts';
-import { assetSetInput, measureInput } from '../app/schemas.ts';
+import { whatIfChange, whatIfOf } from '../app/board.ts';
 import { CrisisError } from '../core/errors.ts';
-import type { AssetId, ServiceId } from '../core/ids.ts';
-import { entryId } from '../core/ids.ts';
-import type { EntryDraft } from '../core/journal.ts';
+import type { ServiceId } from '../core/ids.ts';
 import type { CrisisState } from '../core/state.ts';
-import { ImpactEngine, whatIf } from '../core/impact/index.ts';
+import { ImpactEngine } from '../core/impact/index.ts';
 import type { ImpactCell, WhatIfResult } from '../core/impact/index.ts';
-import { measureIdOf } from '../app/crisis-app.ts';
-import { z } from 'zod';
 import { gzipSync } from 'node:zlib';
 
-export const whatIfInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('asset.state'), input: z.unknown() }),
-  z.object({ kind: z.literal('measure.applied'), input: z.unknown() }),
-  z.object({ kind: z.literal('measure.lifted'), input: z.unknown() }),
-]);
+/** One change to preview: the input of the command it previews. */
+export const whatIfInput = whatIfChange;
 
 export class BoardService {
   private readonly engine: ImpactEngine;
@@ -67,40 +58,11 @@ export class BoardService {
   }
 
   /**
-   * What the board would become: the same input as the command it previews, validated by the same
-   * schema, turned into the draft the command would write, folded by the real fold (core what-if).
+   * What the board would become: the same input as the command it previews, turned into the
+   * payload the command would write by the app layer's own builders (app/board.ts), folded by the
+   * real fold on a fork of the live engine.
    */
-  whatIf(raw: unknown): WhatIfResult & { readonly assets?: number } {
-    const v = validate(whatIfInput, raw);
-    const s = this.app.liveProjection;
-    const draft = (kind: EntryDraft['kind'], payload: unknown): EntryDraft => ({ id: entryId('what-if'), at: new Date().toISOString(), actor: 'what-if', kind, payload } as EntryDraft);
-    if (v.kind === 'asset.state') {
-      const a = validate(assetSetInput, v.input);
-      const ids = selectAssetIds(s, a);
-      if (ids.length === 0) throw new CrisisError('not-found', 'no asset matches', { details: [{ path: 'input.pattern', message: 'no asset matches' }] });
-      const payload = { assets: ids, ...(a.security ? { security: a.security } : {}), ...(a.recovery ? { recovery: a.recovery } : {}), ...(a.observed ? { observed: a.observed } : {}), reason: a.reason };
-      return { ...whatIf(s, [draft('asset.state', payload)]), assets: ids.length };
-    }
-    const m = validate(measureInput, v.input);
-    const id = measureIdOf(m.type, m.site, m.zone);
-    if (v.kind === 'measure.applied') {
-      return whatIf(s, [draft('measure.applied', { id, type: m.type, ...(m.site ? { site: m.site } : {}), ...(m.zone ? { zone: m.zone } : {}), reason: m.reason })]);
-    }
-    return whatIf(s, [draft('measure.lifted', { id, reason: m.reason })]);
+  whatIf(raw: unknown): WhatIfResult & { readonly assets: number } {
+    return whatIfOf(this.app.liveProjection, [raw], this.app.clockNow(), this.engine);
   }
-}
-
-/** The same selection as CrisisApp.setAssets: hostname glob, then site, kind and OS filters. */
-export function selectAssetIds(s: CrisisState, v: { pattern: string; site?: string | undefined; kind?: string | undefined; os?: string | undefined }): AssetId[] {
-  const host = globToRegExp(v.pattern);
-  const os = v.os ? globToRegExp(v.os) : undefined;
-  const out: AssetId[] = [];
-  for (const a of s.assets.values()) {
-    if (!host.test(a.hostname)) continue;
-    if (v.site !== undefined && a.site !== v.site) continue;
-    if (v.kind !== undefined && a.kind !== v.kind) continue;
-    if (os && !os.test(a.os)) continue;
-    out.push(a.id);
-  }
-  return out.sort();
 }
