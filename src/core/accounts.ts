@@ -10,8 +10,6 @@ import type { AnyEntry } from './journal.ts';
 export interface UserAccount {
   readonly name: string;
   readonly role: string;
-  /** argon2id PHC string. Never sent to a client. */
-  readonly passwordHash: string;
   readonly disabled: boolean;
   readonly addedAt: string;
   readonly addedBy: string;
@@ -38,7 +36,6 @@ export function foldAccount(users: Map<string, UserAccount>, e: AccountEntry): v
       users.set(e.payload.name, {
         name: e.payload.name,
         role: e.payload.role,
-        passwordHash: e.payload.passwordHash,
         disabled: false,
         addedAt: e.at,
         addedBy: e.actor,
@@ -56,10 +53,4 @@ export function foldAccount(users: Map<string, UserAccount>, e: AccountEntry): v
       break;
     }
   }
-}
-
-/** An entry as clients may see it: account entries lose their password hash. */
-export function redactEntry<E extends AnyEntry>(e: E): E {
-  if (e.kind !== 'user.added') return e;
-  return { ...e, payload: { ...e.payload, passwordHash: '(redacted)' } };
 }

@@ -44,11 +44,14 @@ export interface EntryPayloads extends CoordinationPayloads {
     readonly id: MeasureId;
     readonly reason: string;
   };
-  /** A local account (see accounts.ts). The argon2id hash is a PHC string; it never leaves the server. Re-adding a disabled name re-enables it. */
+  /**
+   * A local account (see accounts.ts), its password set. The hash is NOT here: it lives in the
+   * store's credential table, because the journal is evidence that leaves the building.
+   * Re-adding a disabled name re-enables it with a new password.
+   */
   'user.added': {
     readonly name: string;
     readonly role: string;
-    readonly passwordHash: string;
   };
   'user.role-changed': {
     readonly name: string;

@@ -20,7 +20,7 @@ export interface EventRecord {
   readonly computer: string;
   /** EventData `Data` Name -> value; UserData flattened the same way. */
   readonly data: Readonly<Record<string, EventValue>>;
-  /** The System element, flattened to name -> value (e.g. EventID, Channel, Security.UserID). */
+  /** The System element, flattened to name -> value (e.g. EventID, Channel, Provider_Name, Security_UserID). */
   readonly system: Readonly<Record<string, EventValue>>;
 }
 

@@ -63,7 +63,15 @@ export async function authenticate(app: CrisisApp, name: string, password: strin
     await verify(await dummyHash, password).catch(() => false);
     return undefined;
   }
-  const ok = await verify(u.passwordHash, password).catch(() => false);
+  const stored = await app.store.getCredential(u.name);
+  if (stored === undefined) {
+    // An account whose credential is missing (a journal imported without its credential table):
+    // nobody can log in as it until an admin sets a password again.
+    dummyHash ??= hashPassword('not-a-password-anyone-has');
+    await verify(await dummyHash, password).catch(() => false);
+    return undefined;
+  }
+  const ok = await verify(stored, password).catch(() => false);
   return ok ? u : undefined;
 }
 
@@ -85,8 +93,16 @@ export async function addUser(app: CrisisApp, actor: Actor, input: unknown): Pro
   await app.write(actor, 'user.manage', (s) => {
     const u = s.users?.get(v.name);
     if (u && !u.disabled) throw new CrisisError('already-exists', `the account ${v.name} exists (role ${u.role}); change its role or disable it`, { details: [{ path: 'name', message: 'exists' }] });
-    return [draft(actor, 'user.added', { name: v.name, role: v.role, passwordHash })];
+    return [draft(actor, 'user.added', { name: v.name, role: v.role })];
   });
+  // The entry first, then the credential: the journal decides who won a race between two admins
+  // adding the same name, and only the winner's password is stored. If storing fails, the account
+  // exists but nobody can log in to it (authenticate finds no credential) until it is re-added.
+  try {
+    await app.store.setCredential(v.name, passwordHash);
+  } catch (e) {
+    throw new CrisisError('store-unavailable', `the account ${v.name} was recorded but its password could not be stored; disable it and add it again`, { cause: e });
+  }
   const u = app.liveProjection.users.get(v.name);
   if (!u) throw new Error('user.added was not folded');
   return publicUser(u);

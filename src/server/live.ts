@@ -6,7 +6,6 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { CrisisApp } from '../app/crisis-app.ts';
-import { redactEntry } from '../core/accounts.ts';
 import type { AnyEntry } from '../core/journal.ts';
 
 const RING = 2000;
@@ -29,7 +28,7 @@ export function clientEntry(e: AnyEntry): unknown {
     const p = e.payload;
     return { ...e, payload: { sources: p.sources, counts: { sites: p.sites.length, services: p.services.length, assets: p.assets.length, needs: p.needs.length } } };
   }
-  return redactEntry(e);
+  return e;
 }
 
 function encode(e: AnyEntry): Encoded {

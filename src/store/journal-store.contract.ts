@@ -13,13 +13,13 @@ import { GENESIS_HASH } from '../core/journal.ts';
 import type { EntryKind, EntryPayloads } from '../core/entries.ts';
 import { entryId } from '../core/ids.ts';
 import { CrisisError } from '../core/errors.ts';
-import type { JournalImporter, JournalStore } from './journal-store.ts';
+import type { CredentialStore, JournalImporter, JournalStore } from './journal-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-journal-store.ts';
 
 export interface StoreUnderTest {
-  readonly store: JournalStore & JournalImporter;
+  readonly store: JournalStore & JournalImporter & CredentialStore;
   /** A second handle on the same journal, as another process would have. */
-  openAnother(): Promise<JournalStore>;
+  openAnother(): Promise<JournalStore & CredentialStore>;
   /** Rewrites a stored row behind the adapter's back (an attacker with the database). */
   tamper(seq: number, column: 'payload' | 'kind' | 'actor', value: string): Promise<void>;
   cleanup(): Promise<void>;
@@ -169,6 +169,29 @@ export function runJournalStoreContract(name: string, open: () => Promise<StoreU
         assert.ok(v.ok);
         assert.equal(v.ok && v.headHash, h.hash);
         await assert.rejects(store.backup(file), /exists/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }));
+
+    it('keeps credentials beside the journal: replaced on set, shared by handles, never in entries or backups of the journal', withStore(async ({ store, openAnother }) => {
+      assert.equal(await store.getCredential('alice'), undefined);
+      await store.setCredential('alice', '$argon2id$first');
+      await store.setCredential('alice', '$argon2id$second');
+      const other = await openAnother();
+      try {
+        assert.equal(await other.getCredential('alice'), '$argon2id$second');
+      } finally {
+        await other.close();
+      }
+      assert.equal((await store.head()).seq, 0, 'setting a credential appends nothing');
+      const dir = mkdtempSync(join(tmpdir(), 'cc-cred-'));
+      try {
+        const file = join(dir, 'backup.db');
+        await store.backup(file);
+        const copy = openSqliteStore(file, { pollMs: 0 });
+        assert.equal(await copy.getCredential('alice'), '$argon2id$second', 'a backup restores logins too');
+        await copy.close();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

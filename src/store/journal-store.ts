@@ -36,6 +36,17 @@ export interface JournalStore {
 }
 
 /**
+ * Password hashes of the local accounts. Kept beside the journal, never in it: the journal is
+ * evidence that is exported and handed to the police and regulators, and a password hash has no
+ * place there. The journal records who was given an account and when a password was set; only
+ * this table knows the hash. Replaced on each set; not exported; copied by `backup`.
+ */
+export interface CredentialStore {
+  getCredential(name: string): Promise<string | undefined>;
+  setCredential(name: string, hash: string): Promise<void>;
+}
+
+/**
  * Entries imported verbatim from an export: their seq, prev and hash are kept, so the copy
  * verifies against the original head hash. Only into an empty store.
  */

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,9 +33,16 @@ describe('crisiscell user', () => {
     const r = await withStdin(['user', 'add', 'chief', '--role', 'admin', '--password-stdin', '--db', db], 'correct horse battery\n');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Account chief \(admin\) added/);
-    const log = JSON.parse((await runCli(['log', '--kind', 'user.*', '--json', '--db', db])).stdout) as { actor: string; payload: { passwordHash: string } }[];
+    const log = JSON.parse((await runCli(['log', '--kind', 'user.*', '--json', '--db', db])).stdout) as { actor: string; payload: Record<string, unknown> }[];
     assert.equal(log[0]?.actor, 'cli:root');
-    assert.match(log[0]?.payload.passwordHash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.deepEqual(log[0]?.payload, { name: 'chief', role: 'admin' });
+    // The hash is in the credential table, never in the journal (which is exported as evidence).
+    const exported = (await runCli(['export', '--jsonl', '--db', db])).stdout;
+    assert.doesNotMatch(exported, /argon2/);
+    const raw = new Database(db, { readonly: true });
+    const row = raw.prepare('SELECT hash FROM credentials WHERE name = ?').get('chief') as { hash: string } | undefined;
+    raw.close();
+    assert.match(row?.hash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it('refuses a short password, an unknown role and a duplicate, writing nothing', async () => {

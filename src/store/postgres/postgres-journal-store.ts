@@ -7,7 +7,7 @@ import pg from 'pg';
 import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
-import type { JournalHead, JournalImporter, JournalStore } from '../journal-store.ts';
+import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../journal-store.ts';
 import { sha256 } from '../sha256.ts';
 import { openSqliteStore } from '../sqlite/sqlite-journal-store.ts';
 
@@ -48,6 +48,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
       payload TEXT NOT NULL,
       prev    TEXT NOT NULL,
       hash    TEXT NOT NULL)`);
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${schema}.credentials (name TEXT PRIMARY KEY, hash TEXT NOT NULL, updated_at TEXT NOT NULL)`);
   } catch (cause) {
     await pool.end().catch(() => undefined);
     throw new CrisisError('store-unavailable', `cannot open PostgreSQL at ${redact(opts.connectionString)}: ${(cause as Error).message}`, { cause });
@@ -60,7 +61,7 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-export class PostgresJournalStore implements JournalStore, JournalImporter {
+export class PostgresJournalStore implements JournalStore, JournalImporter, CredentialStore {
   readonly location: string;
   private readonly listeners = new Set<() => void>();
   private listenClient: pg.Client | undefined;
@@ -201,9 +202,11 @@ export class PostgresJournalStore implements JournalStore, JournalImporter {
   async backup(destination: string): Promise<void> {
     const c = await this.pool.connect();
     let rows: RawRow[];
+    let credentials: { name: string; hash: string }[];
     try {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       rows = (await c.query<RawRow>(`SELECT seq, id, at, actor, kind, payload, prev, hash FROM ${this.schema}.journal ORDER BY seq`)).rows;
+      credentials = (await c.query<{ name: string; hash: string }>(`SELECT name, hash FROM ${this.schema}.credentials`)).rows;
       await c.query('COMMIT');
     } finally {
       c.release();
@@ -213,9 +216,22 @@ export class PostgresJournalStore implements JournalStore, JournalImporter {
     const copy = openSqliteStore(destination, { pollMs: 0 });
     try {
       await copy.importSealed(rows.map((r) => entryFromRow(toStored(r))));
+      for (const cr of credentials) await copy.setCredential(cr.name, cr.hash);
     } finally {
       await copy.close();
     }
+  }
+
+  async getCredential(name: string): Promise<string | undefined> {
+    const r = await this.query<{ hash: string }>(`SELECT hash FROM ${this.schema}.credentials WHERE name = $1`, [name]);
+    return r.rows[0]?.hash;
+  }
+
+  async setCredential(name: string, hash: string): Promise<void> {
+    await this.query(
+      `INSERT INTO ${this.schema}.credentials (name, hash, updated_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`,
+      [name, hash, new Date().toISOString()],
+    );
   }
 
   subscribe(listener: () => void): () => void {

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
-import type { JournalHead, JournalImporter, JournalStore } from '../journal-store.ts';
+import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../journal-store.ts';
 import { sha256 } from '../sha256.ts';
 
 /** The slice of better-sqlite3 this adapter uses. */
@@ -46,6 +46,12 @@ CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
   BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
   BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
+-- Not part of the journal: see CredentialStore.
+CREATE TABLE IF NOT EXISTS credentials (
+  name       TEXT PRIMARY KEY,
+  hash       TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
 `;
 
 export interface SqliteStoreOptions {
@@ -73,7 +79,7 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Sq
   return new SqliteJournalStore(db, path, opts.pollMs ?? 200);
 }
 
-export class SqliteJournalStore implements JournalStore, JournalImporter {
+export class SqliteJournalStore implements JournalStore, JournalImporter, CredentialStore {
   readonly location: string;
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -170,6 +176,20 @@ export class SqliteJournalStore implements JournalStore, JournalImporter {
       await this.db.backup(destination);
     } catch (cause) {
       throw new CrisisError('io', `backup to ${destination} failed: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  async getCredential(name: string): Promise<string | undefined> {
+    return this.db.prepare<{ hash: string }>('SELECT hash FROM credentials WHERE name = ?').get(name)?.hash;
+  }
+
+  async setCredential(name: string, hash: string): Promise<void> {
+    try {
+      this.db
+        .prepare('INSERT INTO credentials (name, hash, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at')
+        .run(name, hash, new Date().toISOString());
+    } catch (cause) {
+      throw new CrisisError('store-unavailable', `cannot store the credential in ${this.location}: ${(cause as Error).message}`, { cause });
     }
   }
 
