@@ -22,6 +22,7 @@ import type { Placeholders } from './sigma/field-test.ts';
 import { RuleSet, type RuleDoc } from './sigma/ruleset.ts';
 import { scanFile, type WireDetection } from './pipeline-scan.ts';
 import type { FromWorker, ToWorker } from './pipeline-protocol.ts';
+import { workerEntry } from './worker-entry.ts';
 
 /** One detection as `hunt` prints it. */
 export interface Detection {
@@ -68,7 +69,6 @@ export interface HuntResult {
   readonly rules: RuleSet;
 }
 
-const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
 
 function timeMs(ts: string): number {
   const t = Date.parse(ts);
@@ -194,15 +194,16 @@ interface WorkerCallbacks {
 }
 
 /** Starts the workers, feeds them files, resolves with the start-up time once all are done. */
-function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks): Promise<number> {
+async function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks): Promise<number> {
   const t0 = performance.now();
+  const entry = await workerEntry();
   const queue = [...files];
   let qi = 0;
   let startMs = 0;
   let ready = 0;
   let alive = threads;
   const spec = rules.spec();
-  return new Promise((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const workers: Worker[] = [];
     const stopped = new Set<Worker>();
     let failed = false;
@@ -216,7 +217,7 @@ function runWorkers(files: readonly string[], rules: RuleSet, threads: number, c
       w.postMessage(msg);
     };
     for (let i = 0; i < threads; i++) {
-      const w = new Worker(BOOTSTRAP);
+      const w = new Worker(entry);
       workers.push(w);
       const init: ToWorker = { type: 'rules', spec };
       w.postMessage(init);

@@ -167,11 +167,11 @@ export function conditionNeed(c: Cond, ids: ReadonlyMap<string, Need>): Need {
 export class Automaton {
   readonly size: number;
   private readonly rootAscii: Int32Array;
-  private readonly hNode: Int32Array;
-  private readonly hCode: Uint16Array;
-  private readonly hNext: Int32Array;
-  private readonly shift: number;
-  private readonly mask: number;
+  private hNode: Int32Array;
+  private hCode: Uint16Array;
+  private hNext: Int32Array;
+  private shift: number;
+  private mask: number;
   private readonly fail: Int32Array;
   /** Pattern ending at the node, or -1. */
   private readonly out: Int32Array;
@@ -220,9 +220,30 @@ export class Automaton {
       out[s] = pi;
     }
     this.size = n;
+    // Shared prefixes leave the table far emptier than sized: shrink it to ~1.5x the edges.
+    let fit = 4;
+    while (1 << fit < (n - 1) * 1.5 + 16) fit++;
+    if (fit < bits) {
+      const [oNode, oCode, oNext] = [this.hNode, this.hCode, this.hNext];
+      this.shift = 32 - fit;
+      this.mask = (1 << fit) - 1;
+      this.hNode = new Int32Array(1 << fit).fill(-1);
+      this.hCode = new Uint16Array(1 << fit);
+      this.hNext = new Int32Array(1 << fit);
+      for (let h = 0; h < cap; h++) {
+        const k = oNode[h] as number;
+        if (k === -1) continue;
+        let j = this.hash(k, oCode[h] as number);
+        while (this.hNode[j] !== -1) j = (j + 1) & this.mask;
+        this.hNode[j] = k;
+        this.hCode[j] = oCode[h] as number;
+        this.hNext[j] = oNext[h] as number;
+      }
+    }
+    const tcap = this.mask + 1;
     // 2. Children lists (CSR) from the edge table, for the breadth-first pass.
     const first = new Int32Array(n + 1);
-    for (let h = 0; h < cap; h++) {
+    for (let h = 0; h < tcap; h++) {
       const k = this.hNode[h] as number;
       if (k !== -1) first[k + 1] = (first[k + 1] as number) + 1;
     }
@@ -230,7 +251,7 @@ export class Automaton {
     const fill = first.slice(0, n);
     const kidNode = new Int32Array(n);
     const kidCode = new Uint16Array(n);
-    for (let h = 0; h < cap; h++) {
+    for (let h = 0; h < tcap; h++) {
       const k = this.hNode[h] as number;
       if (k === -1) continue;
       const at = fill[k] as number;
