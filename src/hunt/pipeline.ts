@@ -194,6 +194,8 @@ interface WorkerCallbacks {
 }
 
 /** Starts the workers, feeds them files, resolves with the start-up time once all are done. */
+const YOUNG_GENERATION_MB = 8;
+
 async function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks): Promise<number> {
   const t0 = performance.now();
   const entry = await workerEntry();
@@ -217,7 +219,9 @@ async function runWorkers(files: readonly string[], rules: RuleSet, threads: num
       w.postMessage(msg);
     };
     for (let i = 0; i < threads; i++) {
-      const w = new Worker(entry);
+      // A small young generation: a worker's garbage is per-event and short-lived, and the default
+      // (sized for a whole process) added ~15 MB of peak RSS per worker for no measurable speed.
+      const w = new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       workers.push(w);
       const init: ToWorker = { type: 'rules', spec };
       w.postMessage(init);

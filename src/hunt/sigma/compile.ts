@@ -38,6 +38,8 @@ export interface CompiledRule {
 export interface CompileOptions {
   readonly placeholders: Placeholders;
   readonly logsources?: LogsourceTable;
+  /** Work out the prefilter literals (default true; a worker's rules get them in the spec). */
+  readonly needs?: boolean;
 }
 
 /** Why a rule cannot be used; `skip` marks rules for other products (counted, not listed). */
@@ -183,7 +185,7 @@ export function compileRule(doc: Record<string, unknown>, file: string, opts: Co
       continue;
     }
     // The logsource extras are ANDed: leaving them out of the need keeps it necessary.
-    variants.push({ channels: v.channels, eventIds, match, need: conditionNeed(cond, idNeeds) });
+    variants.push({ channels: v.channels, eventIds, match, need: opts.needs === false ? null : conditionNeed(cond, idNeeds) });
   }
   if (variants.length === 0) throw new RuleError('the EventIDs in the detection never occur in the logsource');
   return { meta, variants };

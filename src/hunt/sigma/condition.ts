@@ -30,11 +30,17 @@ function tokenize(s: string): Tok[] {
   return out;
 }
 
-/** Matches an identifier pattern (`selection_*`) against a name. */
+const globs = new Map<string, RegExp>();
+/** Matches an identifier pattern (`selection_*`) against a name (one RegExp per pattern). */
 function globMatch(pattern: string, name: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern === name;
-  const src = '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$';
-  return new RegExp(src).test(name);
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+    if (globs.size > 10000) globs.clear();
+    globs.set(pattern, re);
+  }
+  return re.test(name);
 }
 
 /** Parses a condition string; `names` are the search identifiers of the detection. */

@@ -26,6 +26,8 @@ export type Placeholders = Readonly<Record<string, readonly string[]>>;
 
 export interface FieldTestOptions {
   readonly placeholders: Placeholders;
+  /** Work out the prefilter literals (default true; workers get them from the main thread). */
+  readonly needs?: boolean;
 }
 
 const KNOWN = new Set([
@@ -405,7 +407,7 @@ export function compileField(field: string | null, mods: readonly string[], valu
     const final = pats.map((p) => (get === null ? wrap(p, true, true) : p));
     const fns: StringTest[] = final.map((p) => compilePattern(p, cased));
     // The value test holds when one of its patterns does; a pattern needs its literal runs.
-    needs.push(needOr(final.map((p) => patternNeed(get, patternLiterals(p, cased), cased))));
+    needs.push(opts.needs === false ? null : needOr(final.map((p) => patternNeed(get, patternLiterals(p, cased), cased))));
     const one: StringTest = fns.length === 1 ? (fns[0] as StringTest) : (s) => fns.some((f) => f(s));
     if (get === null) {
       tests.push(cased ? (ev) => ev.allValues().some(one) : (ev) => ev.allValuesLower().some(one));

@@ -177,7 +177,8 @@ class LazyRule implements LoadedRule {
     this.emit = spec.emit;
     this.correlated = spec.correlated;
     this.doc = spec.doc;
-    this.copts = copts;
+    // The needs came with the spec; only the predicates are compiled here.
+    this.copts = { ...copts, needs: false };
   }
 
   get variants(): readonly CompiledVariant[] {
