@@ -358,6 +358,13 @@ export interface FieldScan {
   readonly targets: readonly Int32Array[];
 }
 
+/**
+ * Literals are cut to their last MAX_LITERAL characters in the automata: a value that contains a
+ * literal contains its suffix, so the prefilter stays exact, and the tries stay small (SigmaHQ's
+ * vulnerable-driver rules alone list thousands of 64-character hashes).
+ */
+const MAX_LITERAL = 16;
+
 /** Splits a plan's candidates into always-candidates and per-field literal scans. */
 export function buildScans(needs: readonly Need[]): { always: Uint8Array; scans: FieldScan[] } {
   const always = new Uint8Array(needs.length);
@@ -370,8 +377,9 @@ export function buildScans(needs: readonly Need[]): { always: Uint8Array; scans:
     for (const a of need) {
       let lits = byField.get(a.field);
       if (!lits) byField.set(a.field, (lits = new Map()));
-      let l = lits.get(a.lit);
-      if (!l) lits.set(a.lit, (l = []));
+      const key = a.lit.length > MAX_LITERAL ? a.lit.slice(-MAX_LITERAL) : a.lit;
+      let l = lits.get(key);
+      if (!l) lits.set(key, (l = []));
       if (l[l.length - 1] !== pos) l.push(pos);
     }
   });
