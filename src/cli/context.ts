@@ -7,6 +7,7 @@ import { CrisisApp } from '../app/crisis-app.ts';
 import type { Actor, Role } from '../app/permissions.ts';
 import { ROLES } from '../app/permissions.ts';
 import { openStore } from '../app/store-config.ts';
+import type { OpenedStore } from '../app/store-config.ts';
 import { codeToExit, CrisisError, formatProblem } from '../core/errors.ts';
 import type { CliIo } from './io.ts';
 
@@ -19,6 +20,11 @@ export interface Ctx {
   printJson(value: unknown): void;
   /** Opens the crisis database. `create`: make the SQLite file if absent (init, demo, import-journal). */
   openApp(opts?: { create?: boolean }): Promise<CrisisApp>;
+  /**
+   * Opens the store without folding the journal: for verify, backup and export, which must work
+   * on a journal that can no longer be folded (an altered entry is exactly what verify is for).
+   */
+  openStoreOnly(): Promise<OpenedStore>;
   actor(): Actor;
   /** Closes whatever openApp opened. */
   close(): Promise<void>;
@@ -28,6 +34,7 @@ export interface Ctx {
 
 export function makeCtx(io: CliIo, db: string | undefined, json: boolean): Ctx {
   const opened: CrisisApp[] = [];
+  const stores: OpenedStore[] = [];
   return {
     io,
     db,
@@ -36,6 +43,11 @@ export function makeCtx(io: CliIo, db: string | undefined, json: boolean): Ctx {
     out: (t) => void io.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => void io.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     printJson: (v) => void io.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
+    openStoreOnly: async () => {
+      const store = await openStore({ db, env: io.env, cwd: io.cwd }, { mustExist: true });
+      stores.push(store);
+      return store;
+    },
     openApp: async (opts = {}) => {
       const store = await openStore({ db, env: io.env, cwd: io.cwd }, { mustExist: opts.create !== true });
       const app = await CrisisApp.open(store);
@@ -45,6 +57,7 @@ export function makeCtx(io: CliIo, db: string | undefined, json: boolean): Ctx {
     actor: () => cliActor(io),
     close: async () => {
       for (const a of opened.splice(0)) await a.close();
+      for (const s of stores.splice(0)) await s.close();
     },
   };
 }

@@ -112,6 +112,21 @@ describe('crisiscell journal commands', () => {
     assert.match(bad.stderr, /Chain BROKEN at entry 3/);
   });
 
+  it('verifies even a journal that can no longer be folded, naming the entry of unknown kind', async () => {
+    const copy = join(dir, 'unknown-kind.db');
+    assert.equal((await cc('backup', copy)).code, 0);
+    const raw = new Database(copy);
+    raw.exec('DROP TRIGGER journal_no_update');
+    raw.prepare("UPDATE journal SET kind = 'asset.teleported' WHERE seq = 2").run();
+    raw.close();
+    const status = await runCli(['assets', '--db', copy]);
+    assert.equal(status.code, 1);
+    assert.match(status.stderr, /journal entry 2 has unknown kind "asset.teleported"/);
+    const v = await runCli(['verify', '--db', copy]);
+    assert.equal(v.code, 1);
+    assert.match(v.stderr, /Chain BROKEN at entry 2: unknown kind "asset.teleported"/);
+  });
+
   it('exports and re-imports the journal exactly, and the copy verifies with the same head', async () => {
     const file = join(dir, 'journal.jsonl');
     assert.equal((await cc('export', '--jsonl', '-o', file)).code, 0);

@@ -177,8 +177,8 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     example: 'crisiscell verify --db /evidence/crisiscell.db',
     options: {},
     async run(ctx) {
-      const app = await ctx.openApp();
-      const r = await app.verify();
+      const store = await ctx.openStoreOnly();
+      const r = await store.verify();
       if (ctx.json) ctx.printJson(r);
       else if (r.ok) ctx.out(`Chain holds: ${r.count} entries; head entry ${r.headSeq}, hash ${r.headHash}`);
       else ctx.err(`Chain BROKEN at entry ${r.badSeq}: ${r.reason}. Entries before ${r.badSeq} are intact; nothing from ${r.badSeq} on can be trusted.`);
@@ -194,9 +194,9 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     async run(ctx, _v, p) {
       requirePositional(p, 1, 'the backup file to write');
       const dest = resolve(ctx.io.cwd, p[0] ?? '');
-      const app = await ctx.openApp();
-      await app.backup(dest);
-      const head = await app.store.head();
+      const store = await ctx.openStoreOnly();
+      await store.backup(dest);
+      const head = await store.head();
       if (ctx.json) ctx.printJson({ file: dest, headSeq: head.seq, headHash: head.hash });
       else ctx.out(`Backup written to ${dest} (up to entry ${head.seq}, head hash ${head.hash}). Check it with: crisiscell verify --db ${dest}`);
       return 0;
