@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly path?: string,
+    /** Every field the server found wrong (validation errors name each one). */
+    readonly details: readonly { readonly path: string; readonly message: string }[] = [],
   ) {
     super(message);
   }
@@ -37,8 +39,8 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
     json = undefined;
   }
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; path?: string } } | undefined)?.error;
-    throw new ApiError(res.status, e?.code ?? 'error', e?.message ?? `HTTP ${res.status}`, e?.path);
+    const e = (json as { error?: { code?: string; message?: string; path?: string; details?: { path: string; message: string }[] } } | undefined)?.error;
+    throw new ApiError(res.status, e?.code ?? 'error', e?.message ?? `HTTP ${res.status}`, e?.path, Array.isArray(e?.details) ? e.details : []);
   }
   return json as T;
 }

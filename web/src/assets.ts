@@ -66,12 +66,21 @@ export function assetsView(ctx: AppCtx): View {
   const sec = select('asset-security', SECURITY, t('any'));
   const rec = select('asset-recovery', RECOVERY, t('any'));
   const count = h('p', { id: 'asset-count', class: 'count' });
-  const viewport = h('div', { class: 'vlist', id: 'asset-list', role: 'table', 'aria-label': t('navAssets'), tabindex: '0' });
+  // One ARIA table: a header row group and the scrolling body row group (drawn virtually).
+  const viewport = h('div', { class: 'vlist', id: 'asset-list', role: 'rowgroup', 'aria-label': t('navAssets'), tabindex: '0' });
   const spacer = h('div', { class: 'vlist-spacer' });
   viewport.append(spacer);
   const header = h('div', { class: 'vrow vhead', role: 'row' }, [t('hostname'), t('kind'), t('os'), t('site'), t('zone'), t('security'), t('recovery'), t('changedBy')].map((x) => h('span', { role: 'columnheader' }, x)));
 
+  // The list is as tall as its rows, up to the bottom of the window: a long list fills the
+  // screen, a short one leaves no empty box above the tools beside it.
+  const fit = (): void => {
+    const top = viewport.getBoundingClientRect().top + window.scrollY;
+    const avail = Math.max(8 * ROW_H, window.innerHeight - top - 16);
+    viewport.style.height = `${Math.max(2 * ROW_H, Math.min(rows.length * ROW_H + 2, avail))}px`;
+  };
   const draw = (): void => {
+    fit();
     spacer.style.height = `${rows.length * ROW_H}px`;
     for (const old of viewport.querySelectorAll('.vrow')) old.remove();
     const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_H) - 5);
@@ -100,6 +109,10 @@ export function assetsView(ctx: AppCtx): View {
     }
   };
   viewport.addEventListener('scroll', () => requestAnimationFrame(draw), { passive: true });
+  const onResize = (): void => {
+    requestAnimationFrame(draw);
+  };
+  window.addEventListener('resize', onResize);
 
   const load = async (): Promise<void> => {
     const p = new URLSearchParams({ limit: '5000' });
@@ -139,6 +152,7 @@ export function assetsView(ctx: AppCtx): View {
       .then((w) => {
         clear(previewBox);
         previewBox.append(previewList(w));
+        previewBox.scrollIntoView({ block: 'nearest' });
       })
       .catch(ctx.fail);
   });
@@ -221,10 +235,11 @@ export function assetsView(ctx: AppCtx): View {
       h('label', { for: 'asset-kind' }, t('kind'), kind),
       h('label', { for: 'asset-security' }, t('security'), sec),
       h('label', { for: 'asset-recovery' }, t('recovery'), rec)),
-    count,
-    h('div', { class: 'vtable' }, header, viewport),
-    ctx.can('asset.set') ? bulk : null,
-    h('section', { class: 'panel', 'aria-labelledby': 'measures-title' }, h('h2', { id: 'measures-title' }, t('measuresTitle')), measures, ctx.can('measure.apply') ? mForm : null),
+    h('div', { class: 'assets-layout' },
+      h('div', { class: 'assets-main' }, count, h('div', { class: 'vtable', role: 'table', 'aria-label': t('navAssets') }, h('div', { role: 'rowgroup' }, header), viewport)),
+      h('div', { class: 'assets-side' },
+        ctx.can('asset.set') ? bulk : null,
+        h('section', { class: 'panel', 'aria-labelledby': 'measures-title' }, h('h2', { id: 'measures-title' }, t('measuresTitle')), measures, ctx.can('measure.apply') ? mForm : null))),
   );
 
   return {
@@ -236,6 +251,9 @@ export function assetsView(ctx: AppCtx): View {
         mSite.append(h('option', { value: s.id }, s.id));
       }
       await Promise.all([load(), loadMeasures()]);
+    },
+    dispose() {
+      window.removeEventListener('resize', onResize);
     },
     onEntries(entries) {
       if (entries.some((e) => e.kind === 'asset.state' || e.kind === 'estate.upserted')) load().catch(ctx.fail);

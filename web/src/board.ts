@@ -67,10 +67,13 @@ export function boardTable(board: Board, opts: { kind: string; group: boolean; o
           const label = `${c.name}, ${s.name}: ${tw(c.status)}${c.status === 'operational' ? '' : ` ${pct(c.capacity)}`}${c.atRisk ? `, ${t('atRisk')}` : ''}`;
           const btn = h(
             'button',
-            { type: 'button', class: `cell st-${c.status}${c.atRisk ? ' risk' : ''}`, 'data-cell': c.serviceId, 'data-status': c.status, 'aria-label': label, title: label },
-            h('span', { class: 'letter' }, LETTER[c.status]),
-            c.status === 'degraded' || c.status === 'unknown' ? h('span', { class: 'cap' }, pct(c.capacity)) : null,
+            // The name comes from the text a screen reader reads (the letter and capacity are
+            // shorthand for the eye): an aria-label would not contain the visible "D85%".
+            { type: 'button', class: `cell st-${c.status}${c.atRisk ? ' risk' : ''}`, 'data-cell': c.serviceId, 'data-status': c.status, title: label },
+            h('span', { class: 'letter', 'aria-hidden': 'true' }, LETTER[c.status]),
+            c.status === 'degraded' || c.status === 'unknown' ? h('span', { class: 'cap', 'aria-hidden': 'true' }, pct(c.capacity)) : null,
             c.atRisk ? h('span', { class: 'risk-mark', 'aria-hidden': 'true' }, '!') : null,
+            h('span', { class: 'sr-only' }, label),
           );
           if (opts.onCell) btn.addEventListener('click', () => opts.onCell?.(c));
           return h('td', null, btn);

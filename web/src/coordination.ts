@@ -2,15 +2,13 @@
 // regulatory clocks with live countdowns, and communications from draft to published.
 import { get, post } from './api.ts';
 import { clear, h } from './dom.ts';
-import { fmtDuration, fmtTime, t, tw } from './i18n.ts';
+import { fmtDuration, fmtTime, lbl, t, tw } from './i18n.ts';
 import type { AppCtx, View } from './view.ts';
 
-interface Stamp { readonly at: string; readonly actor: string; readonly seq: number }
-interface Decision { readonly id: string; readonly question: string; readonly options: readonly string[]; readonly services: readonly string[]; readonly reviewAt?: string; readonly owner?: string; readonly opened: Stamp; readonly made?: { decision: string; rationale: string; decidedBy: { position: string; person: string }; decidedAt: string } }
-interface ActionItem { readonly id: string; readonly title: string; readonly ownerPosition: string; readonly owner?: string; readonly due?: string; readonly status: string; readonly created: Stamp }
-interface Meeting { readonly id: string; readonly title: string; readonly at: string; readonly place?: string; readonly attendees: readonly string[]; readonly minutes?: { heldAt: string; text: string } }
-interface Comms { readonly id: string; readonly audience: string; readonly title: string; readonly body: string; readonly status: string; readonly missing: readonly string[]; readonly drafted: Stamp; readonly approved?: { by: { person: string } }; readonly published?: { channel: string; at: string } }
-interface Coordination { readonly at: string; readonly decisions: Decision[]; readonly actions: ActionItem[]; readonly meetings: Meeting[]; readonly comms: Comms[]; readonly positions: { id: string; title: string }[] }
+import type { ActionItem, Comms, Coordination, Decision, Position } from './coord-types.ts';
+import { currentPeriod, holderOf } from './coord-types.ts';
+import { authorTime, disclosure, field, input, isoOf, listOf, makeForm, select, textarea, val } from './forms.ts';
+import { regulatoryPanel } from './regulatory.ts';
 
 /** The time the cell works at: real now, or the demo's running clock (from the server). */
 export async function cellNow(): Promise<() => number> {
@@ -20,85 +18,168 @@ export async function cellNow(): Promise<() => number> {
   return () => base + (Date.now() - t0);
 }
 
+/**
+ * Re-renders a live list without losing the user's place: the focused control (found again by
+ * id) gets the focus back, and nodes kept across renders keep what was typed in them.
+ */
+export function keepFocus(render: () => void): void {
+  const id = document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
+  render();
+  if (id && document.activeElement?.id !== id) document.getElementById(id)?.focus();
+}
+
+export const positionOptions = (ps: readonly Position[]): [string, string][] => ps.map((p) => [p.id, p.title]);
+
 const isOpen = (a: ActionItem): boolean => a.status === 'open' || a.status === 'in-progress';
+
+/** The form recording what was decided on a pending decision, who decided, and why. */
+function decideForm(ctx: AppCtx, c: Coordination, d: Decision, now: number, close: () => void): HTMLElement {
+  const period = currentPeriod(c, now);
+  const pre = `decide-${d.id}`;
+  const list = h('datalist', { id: `${pre}-options` }, d.options.map((o) => h('option', { value: o })));
+  const decision = field('decision', `${pre}-decision`, t('theDecision'), input({ required: true, list: `${pre}-options`, autocomplete: 'off' }), d.options.length ? t('decisionHint') : undefined);
+  const rationale = field('rationale', `${pre}-rationale`, t('rationale'), textarea({ required: true }));
+  const position = field('position', `${pre}-position`, t('decidedByPosition'), select(positionOptions(c.positions)));
+  position.control.value = d.owner && c.positions.some((p) => p.id === d.owner) ? d.owner : 'commander';
+  const person = field('person', `${pre}-person`, t('decidedByPerson'), input({ required: true, autocomplete: 'off' }));
+  let personEdited = false;
+  const fillPerson = (): void => {
+    if (!personEdited) person.control.value = holderOf(c, position.control.value, period)?.person ?? '';
+  };
+  fillPerson();
+  person.control.addEventListener('input', () => {
+    personEdited = true;
+  });
+  position.control.addEventListener('change', fillPerson);
+  const f = makeForm(ctx, {
+    id: pre,
+    fields: [decision, rationale, position, person],
+    submit: t('recordDecision'),
+    extra: [list],
+    cancel: close,
+    send: async () => post('/api/decisions/decide', { id: d.id, decision: decision.control.value.trim(), rationale: rationale.control.value.trim(), position: position.control.value, person: person.control.value.trim(), ...(await authorTime()) }),
+  });
+  return f.el;
+}
 
 export function cellView(ctx: AppCtx): View {
   const decisions = h('div', { id: 'decisions' });
   const actions = h('div', { id: 'actions' });
-  const meetings = h('div', { id: 'meetings' });
-  let positions: { id: string; title: string }[] = [];
+  const formHolder = h('div');
+  // Decide forms survive live re-renders (what was typed stays), keyed by decision id.
+  const decideUi = new Map<string, HTMLElement>();
+  let coordination: Coordination | undefined;
+  let now = Date.now();
 
   const load = async (): Promise<void> => {
-    const now = (await cellNow())();
+    now = (await cellNow())();
     const c = await get<Coordination>('/api/coordination');
-    positions = c.positions;
-    clear(decisions);
+    coordination = c;
+    if (!formHolder.firstChild) formHolder.append(...forms(c));
     const pending = c.decisions.filter((d) => !d.made);
     const made = c.decisions.filter((d) => d.made);
-    decisions.append(
-      h('h3', null, `${t('pending')} (${pending.length})`),
-      pending.length === 0 ? h('p', null, t('none')) : h('ul', { class: 'cards' }, pending.map((d) => h('li', { class: 'card pending' }, h('strong', null, `${d.id} `), d.question, d.options.length ? h('ul', null, d.options.map((o) => h('li', null, o))) : null, h('p', { class: 'meta' }, `${d.opened.actor} · ${fmtTime(d.opened.at)}${d.reviewAt ? ` · ${t('reviewAt')} ${fmtTime(d.reviewAt)}` : ''}`)))),
-      h('h3', null, `${t('decided')} (${made.length})`),
-      made.length === 0 ? h('p', null, t('none')) : h('ul', { class: 'cards' }, made.map((d) => h('li', { class: 'card' }, h('strong', null, `${d.id} `), d.question, h('p', null, `→ ${d.made?.decision ?? ''}`), h('p', { class: 'meta' }, `${d.made?.rationale ?? ''} — ${d.made?.decidedBy.person ?? ''} (${d.made?.decidedBy.position ?? ''}), ${fmtTime(d.made?.decidedAt)}`)))),
-    );
-    clear(actions);
+    for (const id of decideUi.keys()) if (!pending.some((d) => d.id === id)) decideUi.delete(id);
+    keepFocus(() => {
+      clear(decisions);
+      decisions.append(
+        h('h3', { id: 'pending-title' }, `${t('pending')} (${pending.length})`),
+        pending.length === 0
+          ? h('p', null, t('none'))
+          : h('ul', { class: 'cards', id: 'pending-list', 'aria-labelledby': 'pending-title' }, pending.map((d) => {
+              let ui = decideUi.get(d.id);
+              if (!ui && ctx.can('decision.manage')) {
+                ui = disclosure(`decide-${d.id}-open`, t('recordDecisionOn', { id: d.id }), (close) => decideForm(ctx, coordination ?? c, d, now, close));
+                decideUi.set(d.id, ui);
+              }
+              return h('li', { class: 'card pending', 'data-decision': d.id },
+                h('strong', null, `${d.id} `), d.question,
+                d.options.length ? h('ul', null, d.options.map((o) => h('li', null, o))) : null,
+                h('p', { class: 'meta' }, `${d.opened.actor} · ${fmtTime(d.opened.at)}${d.owner ? ` · ${t('owner')}: ${positionTitle(c, d.owner)}` : ''}${d.reviewAt ? ` · ${t('reviewAt')} ${fmtTime(d.reviewAt)}` : ''}`),
+                ui ?? null);
+            })),
+        h('h3', { id: 'made-title' }, `${t('decided')} (${made.length})`),
+        made.length === 0
+          ? h('p', null, t('none'))
+          : h('ul', { class: 'cards', id: 'made-list', 'aria-labelledby': 'made-title' }, made.map((d) => h('li', { class: 'card', 'data-decision': d.id },
+              h('strong', null, `${d.id} `), d.question,
+              h('p', { class: 'decided' }, `→ ${d.made?.decision ?? ''}`),
+              h('p', null, h('span', { class: 'label' }, lbl('rationale')), d.made?.rationale ?? ''),
+              h('p', { class: 'meta' }, `${d.made?.decidedBy.person ?? ''} (${positionTitle(c, d.made?.decidedBy.position ?? '')}), ${fmtTime(d.made?.decidedAt)}`)))),
+      );
+    });
     // Overdue first, then by due time; finished ones last.
     const overdue = (a: ActionItem): boolean => isOpen(a) && a.due !== undefined && Date.parse(a.due) < now;
     const sorted = [...c.actions].sort((a, b) => Number(overdue(b)) - Number(overdue(a)) || Number(isOpen(b)) - Number(isOpen(a)) || (a.due ?? '9').localeCompare(b.due ?? '9'));
-    actions.append(
-      sorted.length === 0
-        ? h('p', null, t('none'))
-        : h('table', { class: 'list', id: 'actions-table' }, h('thead', null, h('tr', null, ['#', t('title'), t('owner'), t('due'), t('status')].map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, sorted.map((a) => {
-            const st = ctx.can('action.manage') ? h('select', { 'aria-label': `${t('status')} ${a.id}` }, ['open', 'in-progress', 'done', 'cancelled'].map((s) => h('option', { value: s }, s))) : null;
-            if (st) {
-              st.value = a.status;
-              st.addEventListener('change', () => post('/api/actions/update', { id: a.id, status: st.value }).catch(ctx.fail));
-            }
-            return h('tr', { class: overdue(a) ? 'overdue' : isOpen(a) ? '' : 'done', 'data-action': a.id }, h('td', null, a.id), h('td', null, a.title, overdue(a) ? h('span', { class: 'tag-overdue' }, ` ${t('overdue')}`) : null), h('td', null, `${a.ownerPosition}${a.owner ? ` (${a.owner})` : ''}`), h('td', { class: 'nowrap' }, fmtTime(a.due)), h('td', null, st ?? a.status));
-          }))),
-    );
-    clear(meetings);
-    const sortedM = [...c.meetings].sort((a, b) => a.at.localeCompare(b.at));
-    const next = sortedM.find((m) => Date.parse(m.at) >= now && !m.minutes);
-    meetings.append(
-      sortedM.length === 0 ? h('p', null, t('none')) : h('ul', { class: 'cards' }, sortedM.map((m) => h('li', { class: `card${m === next ? ' next' : ''}` }, h('strong', null, `${fmtTime(m.at)} — ${m.title}`), m === next ? h('span', { class: 'tag-next' }, ` ${t('next')}`) : null, m.minutes ? h('span', { class: 'tag-held' }, ` ${t('held')}`) : null, h('p', { class: 'meta' }, [m.place, m.attendees.join(', ')].filter(Boolean).join(' · ')), m.minutes ? h('p', { class: 'minutes' }, m.minutes.text) : null))),
-    );
+    keepFocus(() => {
+      clear(actions);
+      actions.append(
+        sorted.length === 0
+          ? h('p', null, t('none'))
+          : h('table', { class: 'list', id: 'actions-table' }, h('thead', null, h('tr', null, ['#', t('title'), t('owner'), t('due'), t('status')].map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, sorted.map((a) => {
+              const st = ctx.can('action.manage') ? h('select', { 'aria-label': `${t('status')} ${a.id}`, id: `action-status-${a.id}` }, ['open', 'in-progress', 'done', 'cancelled'].map((s) => h('option', { value: s }, tw(`as_${s}`)))) : null;
+              if (st) {
+                st.value = a.status;
+                st.addEventListener('change', () => void authorTime().then((at) => post('/api/actions/update', { id: a.id, status: st.value, ...at })).catch(ctx.fail));
+              }
+              return h('tr', { class: overdue(a) ? 'overdue' : isOpen(a) ? '' : 'done', 'data-action': a.id }, h('td', null, a.id), h('td', null, a.title, overdue(a) ? h('span', { class: 'tag-overdue' }, ` ${t('overdue')}`) : null), h('td', null, `${positionTitle(c, a.ownerPosition)}${a.owner ? ` (${a.owner})` : ''}`), h('td', { class: 'nowrap' }, fmtTime(a.due)), h('td', null, st ?? tw(`as_${a.status}`)));
+            }))),
+      );
+    });
   };
 
-  const question = h('input', { id: 'decision-question', size: '60', required: true });
-  const options = h('input', { id: 'decision-options', size: '60' });
-  const dForm = h('form', { class: 'inline-form', id: 'decision-form' }, h('label', { for: 'decision-question' }, t('question')), question, h('label', { for: 'decision-options' }, t('options')), options, h('button', { type: 'submit', class: 'primary' }, t('openDecision')));
-  dForm.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    post('/api/decisions', { question: question.value, options: options.value.split(',').map((x) => x.trim()).filter(Boolean) }).then(() => {
-      question.value = '';
-      options.value = '';
-    }).catch(ctx.fail);
-  });
-  const title = h('input', { id: 'action-title', size: '50', required: true });
-  const owner = h('input', { id: 'action-owner', size: '16', required: true, placeholder: 'it-director' });
-  const due = h('input', { id: 'action-due', type: 'datetime-local' });
-  const aForm = h('form', { class: 'inline-form', id: 'action-form' }, h('label', { for: 'action-title' }, t('title')), title, h('label', { for: 'action-owner' }, t('ownerPosition')), owner, h('label', { for: 'action-due' }, t('due')), due, h('button', { type: 'submit', class: 'primary' }, t('addAction')));
-  aForm.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const dueIso = due.value ? new Date(due.value).toISOString() : undefined;
-    post('/api/actions', { title: title.value, ownerPosition: owner.value || positions[0]?.id, ...(dueIso ? { due: dueIso } : {}) }).then(() => {
-      title.value = '';
-    }).catch(ctx.fail);
-  });
+  const forms = (c: Coordination): HTMLElement[] => {
+    const out: HTMLElement[] = [];
+    if (ctx.can('decision.manage')) {
+      const question = field('question', 'decision-question', t('question'), input({ required: true, size: '60' }));
+      const options = field('options', 'decision-options', t('options'), input({ size: '60' }));
+      const owner = field('owner', 'decision-owner', t('ownerPosition'), select([['', '—'], ...positionOptions(c.positions)]));
+      const review = field('reviewAt', 'decision-review', t('reviewAt'), input({ type: 'datetime-local' }));
+      const f = makeForm(ctx, {
+        id: 'decision-form', title: t('openDecision'), fields: [question, options, owner, review], submit: t('openDecision'),
+        send: async () => post('/api/decisions', { question: question.control.value.trim(), options: listOf(options.control), ...(val(owner.control) ? { owner: owner.control.value } : {}), ...(isoOf(review.control) ? { reviewAt: isoOf(review.control) } : {}), ...(await authorTime()) }),
+        done: () => {
+          question.control.value = '';
+          options.control.value = '';
+        },
+      });
+      out.push(h('section', { class: 'panel', 'aria-labelledby': 'decision-form-title' }, f.el));
+    }
+    if (ctx.can('action.manage')) {
+      const title = field('title', 'action-title', t('title'), input({ required: true, size: '50' }));
+      const owner = field('ownerPosition', 'action-owner', t('ownerPosition'), select(positionOptions(c.positions)));
+      const person = field('owner', 'action-person', t('ownerPerson'), input({ autocomplete: 'off' }));
+      const due = field('due', 'action-due', t('due'), input({ type: 'datetime-local' }));
+      const f = makeForm(ctx, {
+        id: 'action-form', title: t('addAction'), fields: [title, owner, person, due], submit: t('addAction'),
+        send: async () => post('/api/actions', { title: title.control.value.trim(), ownerPosition: owner.control.value, ...(val(person.control) ? { owner: val(person.control) } : {}), ...(isoOf(due.control) ? { due: isoOf(due.control) } : {}), ...(await authorTime()) }),
+        done: () => {
+          title.control.value = '';
+          person.control.value = '';
+        },
+      });
+      out.push(h('section', { class: 'panel', 'aria-labelledby': 'action-form-title' }, f.el));
+    }
+    return out;
+  };
 
   const el = h('section', { class: 'view view-cell', 'aria-labelledby': 'cell-title' },
     h('h1', { id: 'cell-title' }, t('navCell')),
-    h('section', { class: 'panel', 'aria-labelledby': 'dec-title' }, h('h2', { id: 'dec-title' }, t('decisionsTitle')), decisions, ctx.can('decision.manage') ? dForm : null),
-    h('section', { class: 'panel', 'aria-labelledby': 'act-title' }, h('h2', { id: 'act-title' }, t('actionsTitle')), actions, ctx.can('action.manage') ? aForm : null),
-    h('section', { class: 'panel', 'aria-labelledby': 'meet-title' }, h('h2', { id: 'meet-title' }, t('meetingsTitle')), meetings));
+    h('div', { class: 'two-col' },
+      h('div', null,
+        h('section', { class: 'panel', 'aria-labelledby': 'dec-title' }, h('h2', { id: 'dec-title' }, t('decisionsTitle')), decisions),
+        h('section', { class: 'panel', 'aria-labelledby': 'act-title' }, h('h2', { id: 'act-title' }, t('actionsTitle')), actions)),
+      formHolder));
   return {
     el,
     refresh: load,
     onEntries(entries) {
-      if (entries.some((e) => /^(decision|action|meeting|period|position)/.test(e.kind))) load().catch(ctx.fail);
+      if (entries.some((e) => /^(decision|action|period|position)/.test(e.kind))) load().catch(ctx.fail);
     },
   };
+}
+
+export function positionTitle(c: Coordination, id: string): string {
+  return c.positions.find((p) => p.id === id)?.title ?? id;
 }
 
 interface Clock { readonly id: string; readonly title: string; readonly law: string; readonly authority: string; readonly runsFrom: string; readonly startedAt?: string; readonly due?: string; readonly status: string; readonly filedAt?: string; readonly provisional: boolean; readonly notes: readonly string[]; readonly draft: { missing: readonly string[] } }
@@ -118,7 +199,9 @@ export function clocksView(ctx: AppCtx): View {
       x.el.classList.toggle('late', left < 0);
     }
   };
+  const regulatory = regulatoryPanel(ctx);
   const load = async (): Promise<void> => {
+    void regulatory.load().catch(ctx.fail);
     now = await cellNow();
     const demo = await get<{ demo: boolean }>('/api/clock');
     const at = new Date(now()).toISOString();
@@ -141,7 +224,7 @@ export function clocksView(ctx: AppCtx): View {
     tick();
   };
   timer = setInterval(tick, 1000);
-  const el = h('section', { class: 'view view-clocks', 'aria-labelledby': 'clocks-title' }, h('h1', { id: 'clocks-title' }, t('clocksTitle')), head, list);
+  const el = h('section', { class: 'view view-clocks', 'aria-labelledby': 'clocks-title' }, h('h1', { id: 'clocks-title' }, t('clocksTitle')), head, list, regulatory.el);
   return {
     el,
     refresh: load,
@@ -158,7 +241,7 @@ export function clocksView(ctx: AppCtx): View {
 export function commsView(ctx: AppCtx): View {
   const list = h('div', { id: 'comms' });
   const load = async (): Promise<void> => {
-    const c = await get<Coordination>('/api/coordination');
+    const c = await get<{ comms: Comms[] }>('/api/coordination');
     clear(list);
     if (c.comms.length === 0) list.append(h('p', null, t('none')));
     for (const m of [...c.comms].reverse()) {

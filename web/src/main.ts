@@ -12,12 +12,16 @@ import { assetsView } from './assets.ts';
 import { logView } from './logbook.ts';
 import { cellView, clocksView, commsView } from './coordination.ts';
 import { packsView, sitrepView } from './reports.ts';
+import { meetingsView } from './meetings.ts';
+import { contactsView } from './contacts.ts';
 
 const ROUTES: readonly { hash: string; label: Key; make: (ctx: AppCtx, params: URLSearchParams) => View }[] = [
   { hash: 'board', label: 'navBoard', make: boardView },
   { hash: 'assets', label: 'navAssets', make: assetsView },
   { hash: 'log', label: 'navLog', make: logView },
   { hash: 'cell', label: 'navCell', make: cellView },
+  { hash: 'meetings', label: 'navMeetings', make: meetingsView },
+  { hash: 'contacts', label: 'navContacts', make: contactsView },
   { hash: 'clocks', label: 'navClocks', make: clocksView },
   { hash: 'comms', label: 'navComms', make: commsView },
   { hash: 'sitrep', label: 'navSitrep', make: sitrepView },
