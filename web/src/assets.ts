@@ -72,12 +72,16 @@ export function assetsView(ctx: AppCtx): View {
   viewport.append(spacer);
   const header = h('div', { class: 'vrow vhead', role: 'row' }, [t('hostname'), t('kind'), t('os'), t('site'), t('zone'), t('security'), t('recovery'), t('changedBy')].map((x) => h('span', { role: 'columnheader' }, x)));
 
+  const side = h('div', { class: 'assets-side' });
   // The list is as tall as its rows, up to the bottom of the window: a long list fills the
   // screen, a short one leaves no empty box above the tools beside it.
   const fit = (): void => {
     const top = viewport.getBoundingClientRect().top + window.scrollY;
     const avail = Math.max(8 * ROW_H, window.innerHeight - top - 16);
     viewport.style.height = `${Math.max(2 * ROW_H, Math.min(rows.length * ROW_H + 2, avail))}px`;
+    // The tools beside it scroll within the window too (side by side on wide screens only).
+    const sideTop = side.getBoundingClientRect().top + window.scrollY;
+    side.style.maxHeight = getComputedStyle(side).position === 'sticky' ? `${Math.max(300, window.innerHeight - sideTop - 16)}px` : '';
   };
   const draw = (): void => {
     fit();
@@ -152,7 +156,8 @@ export function assetsView(ctx: AppCtx): View {
       .then((w) => {
         clear(previewBox);
         previewBox.append(previewList(w));
-        previewBox.scrollIntoView({ block: 'nearest' });
+        // Scroll the tools column (not the page) so the preview shows under its buttons.
+        side.scrollTop = Math.max(0, previewBox.offsetTop - side.clientHeight / 3);
       })
       .catch(ctx.fail);
   });
@@ -225,6 +230,7 @@ export function assetsView(ctx: AppCtx): View {
     }
   };
 
+  side.append(...[ctx.can('asset.set') ? bulk : null, h('section', { class: 'panel', 'aria-labelledby': 'measures-title' }, h('h2', { id: 'measures-title' }, t('measuresTitle')), measures, ctx.can('measure.apply') ? mForm : null)].filter((x): x is HTMLElement => x !== null));
   const el = h(
     'section',
     { class: 'view view-assets', 'aria-labelledby': 'assets-title' },
@@ -237,9 +243,7 @@ export function assetsView(ctx: AppCtx): View {
       h('label', { for: 'asset-recovery' }, t('recovery'), rec)),
     h('div', { class: 'assets-layout' },
       h('div', { class: 'assets-main' }, count, h('div', { class: 'vtable', role: 'table', 'aria-label': t('navAssets') }, h('div', { role: 'rowgroup' }, header), viewport)),
-      h('div', { class: 'assets-side' },
-        ctx.can('asset.set') ? bulk : null,
-        h('section', { class: 'panel', 'aria-labelledby': 'measures-title' }, h('h2', { id: 'measures-title' }, t('measuresTitle')), measures, ctx.can('measure.apply') ? mForm : null))),
+      side),
   );
 
   return {

@@ -38,6 +38,7 @@ function decideForm(ctx: AppCtx, c: Coordination, d: Decision, now: number, clos
   const pre = `decide-${d.id}`;
   const list = h('datalist', { id: `${pre}-options` }, d.options.map((o) => h('option', { value: o })));
   const decision = field('decision', `${pre}-decision`, t('theDecision'), input({ required: true, list: `${pre}-options`, autocomplete: 'off' }), d.options.length ? t('decisionHint') : undefined);
+  decision.wrap.classList.add('field-wide');
   const rationale = field('rationale', `${pre}-rationale`, t('rationale'), textarea({ required: true }));
   const position = field('position', `${pre}-position`, t('decidedByPosition'), select(positionOptions(c.positions)));
   position.control.value = d.owner && c.positions.some((p) => p.id === d.owner) ? d.owner : 'commander';

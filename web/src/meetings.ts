@@ -40,7 +40,7 @@ function agendaDoc(a: Agenda, c: Coordination): HTMLElement {
         ` ${x.name}: ${x.from ? `${tw(x.from)} ${pct(x.fromCapacity)} → ` : ''}${tw(x.to)} ${pct(x.toCapacity)}`)))),
       item(t('agendaDecisions'), a.pendingDecisions.length, h('ul', null, a.pendingDecisions.map((d) => h('li', { 'data-decision': d.id }, h('strong', null, `${d.id} `), d.question, d.options.length ? h('span', { class: 'meta' }, ` (${d.options.join(' / ')})`) : null)))),
       item(t('agendaActions'), a.overdueActions.length, h('ul', null, a.overdueActions.map((x) => h('li', null, h('strong', null, `${x.id} `), x.title, h('span', { class: 'meta' }, ` — ${positionTitle(c, x.ownerPosition)}, ${t('due')} ${fmtTime(x.due)}`))))),
-      item(t('agendaClocks'), a.clocks.length, h('ul', null, a.clocks.map((x) => h('li', null, h('strong', null, x.title), ` — ${tw(x.status)}${x.due ? `, ${t('due')} ${fmtTime(x.due)}` : ''}`)))),
+      item(t('agendaClocks'), a.clocks.length, h('ul', null, a.clocks.map((x) => h('li', null, h('strong', null, x.title), ` — ${tw(x.status)}${x.due ? `, ${t('due').toLowerCase()} ${fmtTime(x.due)}` : ''}`)))),
       item(t('agendaComms'), a.commsToApprove.length, h('ul', null, a.commsToApprove.map((x) => h('li', null, h('strong', null, `${x.id} `), `${x.title} (${tw(`au_${x.audience}`)})`)))),
     ));
 }

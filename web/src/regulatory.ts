@@ -142,15 +142,16 @@ export function regulatoryPanel(ctx: AppCtx): { el: HTMLElement; load(): Promise
   };
 
   const box = (id: string, title: Key, body: HTMLElement, form: HTMLElement | null): HTMLElement =>
-    h('section', { class: `fact-box${id === 'br-title' ? ' fact-breach' : ''}`, 'aria-labelledby': id }, h('h3', { id }, t(title)), body, form);
+    h('section', { class: 'fact-box', 'aria-labelledby': id }, h('h3', { id }, t(title)), body, form);
   const el = h('div', { class: 'regulatory' },
     h('section', { class: 'panel', 'aria-labelledby': 'reg-title' },
       h('h2', { id: 'reg-title' }, t('regulatoryTitle')),
       h('p', { class: 'meta' }, t('regulatoryIntro')),
       h('div', { class: 'fact-grid' },
-        box('aw-title', 'awarenessTitle', awareness, mayRecord ? disclosure('awareness-open', t('recordAwareness'), (close) => awarenessForm(ctx, close)) : null),
-        box('br-title', 'breachTitle', breach, mayRecord ? disclosure('breach-open', t('recordBreach'), (close) => breachForm(ctx, close)) : null),
-        box('fi-title', 'filingsTitle', filings, mayRecord ? disclosure('filing-open', t('recordFiling'), (close) => filingForm(ctx, close)) : null))),
+        h('div', { class: 'fact-col' },
+          box('aw-title', 'awarenessTitle', awareness, mayRecord ? disclosure('awareness-open', t('recordAwareness'), (close) => awarenessForm(ctx, close)) : null),
+          box('fi-title', 'filingsTitle', filings, mayRecord ? disclosure('filing-open', t('recordFiling'), (close) => filingForm(ctx, close)) : null)),
+        box('br-title', 'breachTitle', breach, mayRecord ? disclosure('breach-open', t('recordBreach'), (close) => breachForm(ctx, close)) : null))),
     h('section', { class: 'panel', 'aria-labelledby': 'assess-title' },
       h('h2', { id: 'assess-title' }, t('assessmentTitle')),
       assessment,

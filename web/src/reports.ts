@@ -4,6 +4,7 @@ import { get } from './api.ts';
 import { clear, h } from './dom.ts';
 import { fmtTime, t, tw } from './i18n.ts';
 import { cellNow } from './coordination.ts';
+import { LETTER } from './board.ts';
 import type { AppCtx, View } from './view.ts';
 
 interface Group { readonly label: string; readonly sites: readonly string[]; readonly procedures: readonly string[]; readonly capacity: number }
@@ -18,6 +19,8 @@ interface Sitrep {
   readonly communications: readonly { id: string; audience: string; title: string; status: string; when: string }[];
   readonly nextMeeting?: { title: string; at: string; place?: string };
 }
+
+const cap = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1);
 
 const printBtn = (): HTMLElement => {
   const b = h('button', { type: 'button', class: 'noprint primary', id: 'print' }, t('print'));
@@ -39,14 +42,16 @@ export function sitrepView(ctx: AppCtx): View {
       h('p', { class: 'meta' }, `${s.organisation} — ${s.crisisName} — ${s.atLocal}`),
       h('h2', null, t('summary')), h('ul', null, s.summary.map((x) => h('li', null, x))),
       h('h2', null, t('vitalNotWorking')), groupList(s.board.vitalNotWorking),
-      h('h2', null, t('down')), groupList(s.board.down),
-      h('h2', null, t('degraded')), groupList(s.board.degraded),
+      h('h2', null, cap(t('down'))), groupList(s.board.down),
+      h('h2', null, cap(t('degraded'))), groupList(s.board.degraded),
       h('h2', null, t('vitalWorking')), groupList(s.board.vitalWorking),
       h('h2', null, t('measures')), h('ul', null, s.measures.map((m) => h('li', null, m))),
       h('h2', null, t('decisionsTitle')),
       h('ul', null, s.decisions.pending.map((d) => h('li', null, `${t('pending')}: ${d.id} ${d.question}`)), s.decisions.made.map((d) => h('li', null, `${d.id} ${d.question} → ${d.decision} (${d.by})`))),
       h('h2', null, t('actionsTitle')),
-      h('table', { class: 'list' }, h('tbody', null, s.actions.map((a) => h('tr', { class: a.overdue ? 'overdue' : '' }, h('td', null, a.id), h('td', null, a.title), h('td', null, a.owner), h('td', null, fmtTime(a.due)), h('td', null, a.overdue ? t('overdue') : a.status))))),
+      h('table', { class: 'list' },
+        h('thead', null, h('tr', null, ['#', t('title'), t('owner'), t('due'), t('status')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', null, s.actions.map((a) => h('tr', { class: a.overdue ? 'overdue' : '' }, h('td', null, a.id), h('td', null, a.title), h('td', null, a.owner), h('td', { class: 'nowrap' }, fmtTime(a.due)), h('td', null, a.overdue ? h('strong', null, t('overdue').toUpperCase()) : tw(`as_${a.status}`)))))),
       h('h2', null, t('clocksTitle')), h('ul', null, s.clocks.map((c) => h('li', null, h('strong', null, `${c.title}: `), `${tw(c.status)} — ${c.line}`))),
       h('h2', null, t('commsTitle')), h('ul', null, s.communications.map((c) => h('li', null, `${c.id} [${tw(c.status)}] ${c.audience}: ${c.title}`))),
       s.nextMeeting ? [h('h2', null, t('nextMeeting')), h('p', null, `${fmtTime(s.nextMeeting.at)} — ${s.nextMeeting.title}${s.nextMeeting.place ? `, ${s.nextMeeting.place}` : ''}`)] : null,
@@ -78,9 +83,9 @@ export function packsView(ctx: AppCtx): View {
       h('h1', null, `${t('packTitle')} — ${p.site.name}`),
       h('p', { class: 'meta' }, `${p.organisation} · ${p.site.location ?? ''} · ${p.atLocal}`),
       h('table', { class: 'list pack-services' }, h('thead', null, h('tr', null, [t('service'), t('status'), t('procedures'), t('phone')].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', null, p.services.map((s) => h('tr', { class: `st-row-${s.status}` }, h('td', null, h('strong', null, s.name), h('br'), h('small', null, s.criticality)), h('td', null, `${tw(s.status)}${s.capacity !== undefined && s.status !== 'operational' ? ` ${Math.round(s.capacity * 100)}%` : ''}`), h('td', null, s.procedures.join('; ') || '—'), h('td', { class: 'nowrap' }, s.phone ?? ''))))),
+        h('tbody', null, p.services.map((s) => h('tr', { class: `st-row-${s.status}` }, h('td', null, h('strong', null, s.name), h('br'), h('small', null, s.criticality)), h('td', { class: 'nowrap' }, h('span', { class: 'print-mark', 'aria-hidden': 'true' }, LETTER[s.status as keyof typeof LETTER] ?? '?'), `${tw(s.status)}${s.capacity !== undefined && s.status !== 'operational' ? ` ${Math.round(s.capacity * 100)}%` : ''}`), h('td', null, s.procedures.join('; ') || '—'), h('td', { class: 'nowrap' }, s.phone ?? ''))))),
       h('h2', null, t('directory')), h('table', { class: 'list' }, h('tbody', null, p.directory.map((d) => h('tr', null, h('td', null, d.name), h('td', null, d.detail), h('td', { class: 'nowrap mono' }, d.number))))),
-      h('h2', null, t('channels')), h('ul', null, p.channels.map((c) => h('li', null, `${c.channel}: ${tw(c.status)}${c.fallback ? ` → ${c.fallback}` : ''}`))),
+      h('h2', null, t('channels')), h('ul', null, p.channels.map((c) => h('li', null, `${tw(`ch_${c.channel}`)}: ${tw(`cs_${c.status}`)}${c.fallback ? ` → ${c.fallback}` : ''}`))),
       h('h2', null, t('crisisCell')), h('ul', null, p.crisisCell.map((c) => h('li', null, `${c.title}: ${c.person}${c.reach ? ` (${c.reach})` : ''}`))),
       p.nextMeeting ? h('p', null, `${t('nextMeeting')}: ${p.nextMeeting}`) : null,
     ));
