@@ -26,7 +26,7 @@ interface AssetRow {
 
 interface WhatIf {
   readonly assets?: number;
-  readonly changes: readonly { serviceId: string; name: string; site: string; before: { status: 'operational' | 'degraded' | 'down' | 'unknown'; capacity: number }; after: { status: 'operational' | 'degraded' | 'down' | 'unknown'; capacity: number } }[];
+  readonly changes: readonly { serviceId: string; name: string; site: string; significant?: boolean; before: { status: 'operational' | 'degraded' | 'down' | 'unknown'; capacity: number }; after: { status: 'operational' | 'degraded' | 'down' | 'unknown'; capacity: number } }[];
 }
 
 const ROW_H = 30;
@@ -41,19 +41,24 @@ function select(id: string, values: readonly string[], first: string): HTMLSelec
 
 export function previewList(w: WhatIf): HTMLElement {
   const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  // Cells whose status or capacity would change come first and alone; cells where only the causes
+  // or the at-risk flag change are counted in one line, or the list drowns what matters.
+  const main = w.changes.filter((c) => c.significant !== false);
+  const minor = w.changes.length - main.length;
   return h(
     'div',
     { class: 'preview', id: 'preview' },
     w.assets !== undefined ? h('p', null, t('previewAssets', { n: w.assets })) : null,
-    w.changes.length === 0
+    main.length === 0
       ? h('p', null, t('previewNone'))
       : h(
           'ul',
           { class: 'changes' },
-          w.changes.map((c) =>
+          main.map((c) =>
             h('li', { 'data-cell': c.serviceId }, h('span', { class: `cell mini st-${c.before.status}` }, LETTER[c.before.status]), ' → ', h('span', { class: `cell mini st-${c.after.status}` }, LETTER[c.after.status]), ` ${c.name} @ ${c.site}: ${tw(c.before.status)} ${pct(c.before.capacity)} → ${tw(c.after.status)} ${pct(c.after.capacity)}`),
           ),
         ),
+    minor > 0 ? h('p', { class: 'count' }, t('previewMinor', { n: minor })) : null,
   );
 }
 
