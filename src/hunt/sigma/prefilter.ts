@@ -179,6 +179,11 @@ export class Automaton {
   private readonly dict: Int32Array;
   /** 1 when the node or its failure chain has an output. */
   private readonly term: Uint8Array;
+  /**
+   * Per node, bit (c & 31) is set when the node has an edge for some character c with those low
+   * bits: most characters of a value continue no literal, and this skips their hash probe.
+   */
+  private readonly kidMask: Int32Array;
   /** Per pattern: the stamp of the last scan that found it. */
   private readonly seen: Int32Array;
 
@@ -251,6 +256,7 @@ export class Automaton {
     const fill = first.slice(0, n);
     const kidNode = new Int32Array(n);
     const kidCode = new Uint16Array(n);
+    this.kidMask = new Int32Array(n);
     for (let h = 0; h < tcap; h++) {
       const k = this.hNode[h] as number;
       if (k === -1) continue;
@@ -258,6 +264,7 @@ export class Automaton {
       fill[k] = at + 1;
       kidNode[at] = this.hNext[h] as number;
       kidCode[at] = this.hCode[h] as number;
+      this.kidMask[k] = (this.kidMask[k] as number) | (1 << ((this.hCode[h] as number) & 31));
     }
     // 3. Failure and dictionary links, breadth first.
     this.fail = new Int32Array(n);
@@ -310,22 +317,26 @@ export class Automaton {
     const rootAscii = this.rootAscii;
     const fail = this.fail;
     const term = this.term;
+    const kidMask = this.kidMask;
     let s = 0;
     for (let i = 0, n = text.length; i < n; i++) {
       const c = text.charCodeAt(i);
+      const bit = 1 << (c & 31);
       for (;;) {
         if (s === 0) {
           if (c < 128) s = rootAscii[c] as number;
-          else {
+          else if (((kidMask[0] as number) & bit) !== 0) {
             const t = this.edge(0, c);
             s = t < 0 ? 0 : t;
           }
           break;
         }
-        const t = this.edge(s, c);
-        if (t >= 0) {
-          s = t;
-          break;
+        if (((kidMask[s] as number) & bit) !== 0) {
+          const t = this.edge(s, c);
+          if (t >= 0) {
+            s = t;
+            break;
+          }
         }
         s = fail[s] as number;
       }
