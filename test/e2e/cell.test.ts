@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -20,6 +19,7 @@ import { ensureWebBuilt } from '../../src/server/web-build.ts';
 import { makeDemoApp } from '../../src/server/test-support.ts';
 import { demoAccounts } from '../../src/server/accounts.ts';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
+import { SHOTS } from './shots.ts';
 
 // Page functions run in the browser; the root tsconfig has no DOM lib, so declare the little they use.
 interface PageNode { readonly textContent: string | null; readonly id: string; getAttribute(name: string): string | null }
@@ -28,7 +28,6 @@ interface AxeResult { violations: { id: string; impact: string | null; help: str
 declare const axe: { run(ctx: unknown, opts: unknown): Promise<AxeResult> };
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const present = existsSync(CHROMIUM);
 const skip = !present && !process.env.CI ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
 const pass = (name: string): string => demoAccounts().find((a) => a.name === name)?.password ?? '';

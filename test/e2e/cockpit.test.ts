@@ -1,10 +1,9 @@
 // The cockpit in Debian's Chromium (playwright-core drives the system browser; none is ever
 // downloaded). The demo crisis is served in-process on a random port; screenshots of the board,
-// an explanation, the logbook and the clocks go to docs/screenshots/.
+// an explanation, the logbook and the clocks go to docs/screenshots/ with CRISISCELL_SCREENSHOTS=1 (see shots.ts).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -18,13 +17,13 @@ import { ensureWebBuilt } from '../../src/server/web-build.ts';
 import { makeDemoApp } from '../../src/server/test-support.ts';
 import { demoAccounts } from '../../src/server/accounts.ts';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
+import { SHOTS } from './shots.ts';
 
 // Page functions run in the browser; the root tsconfig has no DOM lib, so declare the little they use.
 interface PageNode { readonly textContent: string | null; getAttribute(name: string): string | null }
 declare const document: { querySelector(s: string): PageNode | null; querySelectorAll(s: string): Iterable<PageNode> & { readonly length: number } };
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const present = existsSync(CHROMIUM);
 // Outside CI a machine without Chromium skips with one line; in CI its absence is a failure.
 const skip = !present && !process.env.CI ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
