@@ -324,6 +324,7 @@ export class RuleSet {
    * RuleSet (fromSpec) without compiling anything up front.
    */
   spec(): RuleSetSpec {
+    if (this.sources.length !== this.rules.length) throw new Error('RuleSet.spec() needs a rule set built from documents (RuleSet.build)');
     const rules = this.rules.map((r, i): RuleSpec => {
       const src = this.sources[i] as Record<string, unknown>;
       const doc: Record<string, unknown> = {};
@@ -451,10 +452,11 @@ export class RuleSet {
       const v = cands[i] as IndexedVariant;
       const r = v.rule;
       if (this.fired[r.index] === stamp) continue; // another variant of the rule already fired
+      // Resolved outside the try: a lazy rule that fails to compile must be loud, not unmatched.
+      let pred = preds[i];
+      if (pred === undefined) pred = preds[i] = (r.variants[v.vi] as CompiledVariant).match;
       let hit = false;
       try {
-        let pred = preds[i];
-        if (pred === undefined) pred = preds[i] = (r.variants[v.vi] as CompiledVariant).match;
         hit = pred(ev);
       } catch {
         hit = false;
