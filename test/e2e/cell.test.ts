@@ -6,20 +6,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
-import { createCockpit } from '../../src/server/index.ts';
-import type { Cockpit } from '../../src/server/index.ts';
-import { ensureWebBuilt } from '../../src/server/web-build.ts';
-import { makeDemoApp } from '../../src/server/test-support.ts';
-import { demoAccounts } from '../../src/server/accounts.ts';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
 import { SHOTS } from './shots.ts';
+import { chromiumPresent, demoPassword, skipWithoutChromium, startCockpitInChromium } from './fixture.ts';
+import type { CockpitInChromium } from './fixture.ts';
 
 // Page functions run in the browser; the root tsconfig has no DOM lib, so declare the little they use.
 interface PageNode { readonly textContent: string | null; readonly id: string; getAttribute(name: string): string | null }
@@ -27,34 +22,23 @@ declare const document: { querySelector(s: string): PageNode | null; querySelect
 interface AxeResult { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }
 declare const axe: { run(ctx: unknown, opts: unknown): Promise<AxeResult> };
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-const skip = !present && !process.env.CI ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
-const pass = (name: string): string => demoAccounts().find((a) => a.name === name)?.password ?? '';
+const present = chromiumPresent;
+const skip = skipWithoutChromium;
+const pass = demoPassword;
 const AXE_SOURCE = present ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
 
 describe('crisis cell in Chromium', { skip }, () => {
   let app: CrisisApp;
-  let cleanup: () => Promise<void>;
-  let cockpit: Cockpit;
   let base: string;
   let browser: Browser;
+  let fixture: CockpitInChromium | undefined;
 
   before(async () => {
-    ensureWebBuilt();
-    const demo = await makeDemoApp();
-    app = demo.app;
-    cleanup = demo.cleanup;
-    cockpit = createCockpit(app);
-    await new Promise<void>((r) => cockpit.server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(cockpit.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
-    mkdirSync(SHOTS, { recursive: true });
+    fixture = await startCockpitInChromium();
+    ({ app, base, browser } = fixture);
   });
   after(async () => {
-    await browser?.close();
-    await cockpit?.close();
-    await cleanup?.();
+    await fixture?.close();
   });
 
   const newContext = (locale = 'en-GB'): Promise<BrowserContext> => browser.newContext({ viewport: { width: 1440, height: 900 }, locale, timezoneId: 'Europe/Brussels' });

@@ -3,31 +3,22 @@
 // an explanation, the logbook and the clocks go to docs/screenshots/ with CRISISCELL_SCREENSHOTS=1 (see shots.ts).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { whatIf } from '../../src/core/impact/index.ts';
 import { statusOf } from '../../src/core/state.ts';
 import type { EntryDraft } from '../../src/core/journal.ts';
 import type { AssetId } from '../../src/core/ids.ts';
-import { createCockpit } from '../../src/server/index.ts';
-import type { Cockpit } from '../../src/server/index.ts';
-import { ensureWebBuilt } from '../../src/server/web-build.ts';
-import { makeDemoApp } from '../../src/server/test-support.ts';
-import { demoAccounts } from '../../src/server/accounts.ts';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
 import { SHOTS } from './shots.ts';
+import { demoPassword, skipWithoutChromium, startCockpitInChromium } from './fixture.ts';
+import type { CockpitInChromium } from './fixture.ts';
 
 // Page functions run in the browser; the root tsconfig has no DOM lib, so declare the little they use.
 interface PageNode { readonly textContent: string | null; getAttribute(name: string): string | null }
 declare const document: { querySelector(s: string): PageNode | null; querySelectorAll(s: string): Iterable<PageNode> & { readonly length: number } };
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-// Outside CI a machine without Chromium skips with one line; in CI its absence is a failure.
-const skip = !present && !process.env.CI ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
-const pass = (name: string): string => demoAccounts().find((a) => a.name === name)?.password ?? '';
+const skip = skipWithoutChromium;
+const pass = demoPassword;
 
 /** An asset in service whose isolation turns an operational cell non-operational (found, not hard-coded, so a new demo seed still works). */
 function isolationTarget(app: CrisisApp): { asset: string; cell: string } {
@@ -44,26 +35,16 @@ function isolationTarget(app: CrisisApp): { asset: string; cell: string } {
 
 describe('cockpit in Chromium', { skip }, () => {
   let app: CrisisApp;
-  let cleanup: () => Promise<void>;
-  let cockpit: Cockpit;
   let base: string;
   let browser: Browser;
+  let fixture: CockpitInChromium | undefined;
 
   before(async () => {
-    ensureWebBuilt();
-    const demo = await makeDemoApp();
-    app = demo.app;
-    cleanup = demo.cleanup;
-    cockpit = createCockpit(app);
-    await new Promise<void>((r) => cockpit.server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(cockpit.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
-    mkdirSync(SHOTS, { recursive: true });
+    fixture = await startCockpitInChromium();
+    ({ app, base, browser } = fixture);
   });
   after(async () => {
-    await browser?.close();
-    await cockpit?.close();
-    await cleanup?.();
+    await fixture?.close();
   });
 
   async function login(context: BrowserContext, name: string): Promise<Page> {
