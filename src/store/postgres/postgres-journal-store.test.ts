@@ -3,24 +3,11 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { runJournalStoreContract } from '../journal-store.contract.ts';
 import { openPostgresStore } from './postgres-journal-store.ts';
+import { PG_REQUIRED, postgresProblem, TEST_PG_URL } from './test-postgres.ts';
 
-const url = process.env.CRISISCELL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const required = process.env.CRISISCELL_REQUIRE_PG === '1';
-
-async function reachable(): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-const problem = await reachable();
+const url = TEST_PG_URL;
+const required = PG_REQUIRED;
+const problem = await postgresProblem();
 if (problem !== undefined && required) {
   // In CI a missing PostgreSQL must fail the run, never pass as "skipped".
   it('reaches PostgreSQL (required in CI)', () => assert.fail(`PostgreSQL at ${url} is required (CRISISCELL_REQUIRE_PG=1) but: ${problem}`));

@@ -5,25 +5,14 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import pg from 'pg';
-import { runCli } from '../test-io.ts';
-import { describeStoreTarget } from '../../app/store-config.ts';
+import { runCli } from '../src/cli/test-io.ts';
+import { describeStoreTarget } from '../src/app/store-config.ts';
+import { PG_REQUIRED, postgresProblem, TEST_PG_URL } from '../src/store/postgres/test-postgres.ts';
 
-const url = process.env.CRISISCELL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const examples = fileURLToPath(new URL('../../../examples/estate/', import.meta.url));
-
-async function reachable(): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-const problem = await reachable();
-const skip = problem === undefined ? false : process.env.CRISISCELL_REQUIRE_PG === '1' ? false : `PostgreSQL not reachable at ${url}`;
+const url = TEST_PG_URL;
+const examples = fileURLToPath(new URL('../examples/estate/', import.meta.url));
+const problem = await postgresProblem();
+const skip = problem === undefined || PG_REQUIRED ? false : `PostgreSQL not reachable at ${url}`;
 
 describe('choosing the store', () => {
   it('takes PostgreSQL from DATABASE_URL, and SQLite from --db, CRISISCELL_DB or ./crisiscell.db', () => {
