@@ -8,6 +8,7 @@ import { CrisisApp } from './crisis-app.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-journal-store.ts';
 import { CrisisError } from '../core/errors.ts';
 import type { Actor } from './permissions.ts';
+import { buildDemoJournal, DEMO_BOARD_AT } from '../scenarios/index.ts';
 
 const it_lead: Actor = { name: 'it-lead', role: 'it' };
 const observer: Actor = { name: 'press-observer', role: 'observer' };
@@ -65,5 +66,24 @@ describe('the application layer', () => {
       const back = await a.note(it_lead, { type: 'fact', text: 'ER noticed at 03:25', at: '2022-05-14T03:25:00+02:00' });
       assert.equal(back.at, '2022-05-14T03:25:00+02:00');
     });
+  });
+
+  it('runs the demo on its own clock from the article\'s Saturday 15:00, and a real crisis on real time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-clock-'));
+    try {
+      const demo = await CrisisApp.open(openSqliteStore(join(dir, 'demo.db'), { pollMs: 0 }));
+      await demo.appendDrafts({ name: 'admin', role: 'admin' }, 'crisis.init', buildDemoJournal());
+      const demoNow = Date.parse(demo.clockNow());
+      assert.ok(demoNow >= Date.parse(DEMO_BOARD_AT) && demoNow < Date.parse(DEMO_BOARD_AT) + 60_000, demo.clockNow());
+      const e = await demo.note(it_lead, { type: 'fact', text: 'written during the exercise' });
+      assert.ok(Date.parse(e.at) < Date.parse('2022-05-15T00:00:00+02:00'), e.at);
+      await demo.close();
+      const real = await CrisisApp.open(openSqliteStore(join(dir, 'real.db'), { pollMs: 0 }));
+      await real.init({ name: 'admin', role: 'admin' }, {});
+      assert.ok(Math.abs(Date.parse(real.clockNow()) - Date.now()) < 5_000);
+      await real.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,7 @@ import { isAllowed } from './permissions.ts';
 import { assetSetInput, initInput, isoTime, measureInput, noteInput } from './schemas.ts';
 import type { AssetSetInput, MeasureInput } from './schemas.ts';
 import { validate } from './validate.ts';
+import { DEMO_BOARD_AT } from '../scenarios/index.ts';
 
 export interface AppOptions {
   /** The author's wall clock, ISO with offset. Injected so tests and replays control time. */
@@ -57,8 +58,23 @@ export class CrisisApp {
     opts: AppOptions,
   ) {
     this.projection = projection;
-    this.now = opts.now ?? (() => new Date().toISOString());
+    this.now = opts.now ?? this.wallOrDemoClock();
     this.newId = opts.newId ?? randomUUID;
+  }
+
+  /**
+   * Real time for a real crisis. The demo journal is set in May 2022, where real time would put
+   * every clock years overdue and stamp new entries after the whole story: its clock starts at the
+   * article's moment (Saturday 15:00) when the app opens and runs from there, for every entry
+   * written and every report asked, whether from the CLI, the API or the web UI.
+   */
+  private wallOrDemoClock(): () => string {
+    const opened = Date.now();
+    return () => {
+      const now = Date.now();
+      if (this.projection.crisis?.demo !== true) return new Date(now).toISOString();
+      return new Date(Date.parse(DEMO_BOARD_AT) + (now - opened)).toISOString();
+    };
   }
 
   /** Opens the app over a store, folding the whole journal into memory. */

@@ -12,7 +12,6 @@ import * as cs from '../app/coordination-schemas.ts';
 import { isoTime } from '../app/schemas.ts';
 import { validate } from '../app/validate.ts';
 import type { AnyEntry } from '../core/journal.ts';
-import { DEMO_BOARD_AT } from '../scenarios/index.ts';
 import { clientEntry } from './live.ts';
 import type { Route, RouteCtx } from './router.ts';
 import { ok } from './router.ts';
@@ -53,15 +52,8 @@ export function plain(v: unknown): unknown {
   return v;
 }
 
-const started = Date.now();
-
-/**
- * The time reports describe when the client does not say. A live crisis: now. The demo journal
- * is set in May 2022, where "now" would show every clock years overdue: its clock starts at the
- * article's moment (Saturday 15:00) when the server starts and runs from there.
- */
+/** The time reports describe when the client does not say: the app's clock (the demo runs its own). */
 export function reportNow(app: CrisisApp): string {
-  if (app.liveProjection.crisis?.demo === true) return new Date(Date.parse(DEMO_BOARD_AT) + (Date.now() - started)).toISOString();
   return app.clockNow();
 }
 
