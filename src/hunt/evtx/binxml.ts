@@ -132,6 +132,22 @@ export function newValuePool(): ValuePool {
   return { type: new Uint8Array(POOL_SIZE), off: new Int32Array(POOL_SIZE), size: new Int32Array(POOL_SIZE) };
 }
 
+/**
+ * Element and attribute names (and the keys built from them) are shared strings across chunks:
+ * they are the keys of every record's objects, and one flat string per name keeps those key
+ * lookups to a pointer comparison instead of a character walk over a freshly built string.
+ */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 8192;
+
+export function intern(s: string): string {
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size >= MAX_INTERNED) interned.clear(); // damaged tables: bounded
+  interned.set(s, s);
+  return s;
+}
+
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /**
@@ -174,7 +190,7 @@ export class ChunkContext {
     if (off < 0 || off + 8 > this.len) throw new EvtxFormatError(`name offset ${off} outside chunk`, off);
     const n = u16(this.b, off + 6);
     if (off + 8 + n * 2 > this.len) throw new EvtxFormatError(`name at ${off} runs past chunk end`, off);
-    const s = utf16(this.b, this.buf, off + 8, n, false);
+    const s = intern(utf16(this.b, this.buf, off + 8, n, false));
     this.names.set(off, s);
     this.nameSizes.set(off, 8 + n * 2 + 2);
     return s;
@@ -372,7 +388,7 @@ export class ChunkContext {
       p = this.nameRef(p + 1, end, tmp);
       const parts: Node[] = [];
       while (p < end && isPartToken(b[p] as number)) p = this.parsePart(p, end, inTemplate, parts);
-      const attr: AttrNode = { name: tmp.name, key: el.name + '_' + tmp.name, parts };
+      const attr: AttrNode = { name: tmp.name, key: intern(el.name + '_' + tmp.name), parts };
       el.attrs.push(attr);
       if (tmp.name === 'Name') {
         const only = parts.length === 1 ? parts[0] : undefined;

@@ -30,23 +30,200 @@ const M_FLAT = 4;
 /** Elements visited per record; beyond this a (damaged, self-referencing) record is dropped. */
 const MAX_VISITS = 50_000;
 
+/**
+ * Shapes: the key sequences of built objects, as a trie shared by every walk. A record's
+ * `system` and `data` keys are collected first (with the same duplicate rules as plain
+ * assignment), then the object is made in one go. A key sequence met often gets a compiled
+ * object-literal factory: V8 turns objects grown key by key through computed names into slow
+ * dictionaries past a dozen properties, which was the single largest cost of a record; a
+ * literal makes a fast object of the right size at once. The result is the same object (same
+ * own keys in the same order, same values); only its internal layout differs.
+ */
+class Shape {
+  /**
+   * One lookup per key: a key on the path from the root gives its position (taken), any
+   * other key the child shape that adds it (or nothing yet).
+   */
+  readonly at: Map<string, number | Shape>;
+  readonly keys: readonly string[];
+  /** The last key found here and what it gave: records of one template repeat one path. */
+  lastKey: string | undefined = undefined;
+  lastFound: number | Shape | undefined = undefined;
+  hits = 0;
+  make: ((v: EventValue[]) => Record<string, EventValue>) | undefined;
+
+  constructor(parent: Shape | undefined, key: string) {
+    this.at = new Map();
+    if (parent === undefined) {
+      this.keys = [];
+    } else {
+      this.keys = [...parent.keys, key];
+      for (let i = 0; i < this.keys.length; i++) this.at.set(this.keys[i] as string, i);
+    }
+  }
+
+  /** Key -> position, for the keys of this shape. */
+  index(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (let i = 0; i < this.keys.length; i++) m.set(this.keys[i] as string, i);
+    return m;
+  }
+}
+
+/** Keys per shape; an object with more is built key by key (damaged data, huge UserData). */
+const MAX_SHAPE_KEYS = 64;
+/** Shape nodes in all; past this the trie starts over (bounds memory on damaged input). */
+const MAX_SHAPES = 4096;
+/** Objects of one shape built key by key before its factory is compiled. */
+const FACTORY_AFTER = 8;
+
+let shapeCount = 0;
+let systemRoot = new Shape(undefined, '');
+let dataRoot = new Shape(undefined, '');
+
+function newShape(parent: Shape, key: string): Shape {
+  if (++shapeCount > MAX_SHAPES) {
+    // Start over; the walk in progress keeps its (now detached) path, which is still correct.
+    shapeCount = 1;
+    systemRoot = new Shape(undefined, '');
+    dataRoot = new Shape(undefined, '');
+  }
+  const s = new Shape(parent, key);
+  parent.at.set(key, s);
+  return s;
+}
+
+function compileFactory(keys: readonly string[]): (v: EventValue[]) => Record<string, EventValue> {
+  // Keys are quoted by JSON.stringify (a valid JS string literal); "__proto__" must be a
+  // computed key, or the literal would set the prototype instead of an own property.
+  let body = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    body += (i > 0 ? ',' : '') + (k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)) + ':v[' + i + ']';
+  }
+  return new Function('v', `return {${body}};`) as (v: EventValue[]) => Record<string, EventValue>;
+}
+
+/** Collects one object's keys and values, then builds it. */
+class ObjectBuilder {
+  private shape: Shape;
+  /** Set once the key sequence left the trie (too many keys): key -> position. */
+  private loose: Map<string, number> | undefined;
+  private readonly keys: string[] = [];
+  private readonly vals: EventValue[] = [];
+  private n = 0;
+  /** Next free suffix per key, per record (shared with the nested builders of textOf). */
+  suffixes: Map<string, number> | undefined;
+
+  constructor(private readonly system: boolean, private readonly shared: boolean) {
+    this.shape = this.root();
+  }
+
+  private root(): Shape {
+    return this.system ? systemRoot : dataRoot;
+  }
+
+  reset(): void {
+    this.shape = this.root();
+    this.loose = this.shared ? undefined : new Map();
+    this.n = 0;
+    this.suffixes = undefined;
+  }
+
+  /** The position of `key`, or the shape that adds it (undefined when none yet or loose). */
+  private find(key: string): number | Shape | undefined {
+    if (this.loose !== undefined) return this.loose.get(key);
+    const shape = this.shape;
+    if (shape.lastKey === key) return shape.lastFound;
+    const f = shape.at.get(key);
+    if (f !== undefined) {
+      shape.lastKey = key;
+      shape.lastFound = f;
+    }
+    return f;
+  }
+
+  private append(key: string, v: EventValue, next: Shape | undefined): void {
+    const n = this.n;
+    this.keys[n] = key;
+    this.vals[n] = v;
+    this.n = n + 1;
+    if (this.loose !== undefined) {
+      this.loose.set(key, n);
+      return;
+    }
+    if (n >= MAX_SHAPE_KEYS) {
+      this.loose = this.shape.index();
+      this.loose.set(key, n);
+      return;
+    }
+    this.shape = next ?? newShape(this.shape, key);
+  }
+
+  /** Plain assignment: a key already present keeps its place and takes the new value. */
+  set(key: string, v: EventValue): void {
+    const f = this.find(key);
+    if (typeof f === 'number') this.vals[f] = v;
+    else this.append(key, v, f);
+  }
+
+  /** Sets `key`, or `key_1`, `key_2`, … when the key is already taken. */
+  put(key: string, v: EventValue): void {
+    const f = this.find(key);
+    if (typeof f !== 'number') {
+      this.append(key, v, f);
+      return;
+    }
+    // The next free suffix per key is remembered: damaged data can repeat one name thousands
+    // of times, and probing key_1, key_2, … from 1 each time made that quadratic.
+    const suffixes = (this.suffixes ??= new Map());
+    for (let i = suffixes.get(key) ?? 1; ; i++) {
+      const k = key + '_' + i;
+      const g = this.find(k);
+      if (typeof g !== 'number') {
+        this.append(k, v, g);
+        suffixes.set(key, i + 1);
+        return;
+      }
+    }
+  }
+
+  /** The object: same own keys in the same order, same values, as assigning them one by one. */
+  build(): Record<string, EventValue> {
+    const n = this.n;
+    if (this.loose === undefined) {
+      const shape = this.shape;
+      if (shape.make !== undefined) return shape.make(this.vals);
+      if (++shape.hits >= FACTORY_AFTER) {
+        shape.make = compileFactory(shape.keys);
+        return shape.make(this.vals);
+      }
+    }
+    const o: Record<string, EventValue> = {};
+    for (let i = 0; i < n; i++) setOwn(o, this.keys[i] as string, this.vals[i] as EventValue);
+    return o;
+  }
+}
+
 export class Flattener {
   system: Record<string, EventValue> = {};
   data: Record<string, EventValue> = {};
+  private readonly sys = new ObjectBuilder(true, true);
+  private out = new ObjectBuilder(false, true);
   private readonly unnamed: EventValue[] = [];
   private visits = 0;
-  private suffixes: Map<string, number> | undefined;
 
   constructor(private readonly ctx: ChunkContext) {}
 
   /** Flattens one record's top-level nodes; results are in `system` and `data`. */
   run(nodes: readonly Node[]): void {
-    this.system = {};
-    this.data = {};
+    this.sys.reset();
+    this.out.reset();
     this.unnamed.length = 0;
     this.visits = 0;
-    this.suffixes = undefined;
     this.visitNodes(nodes, EMPTY_SCOPE, M_ROOT, 0);
+    this.system = this.sys.build();
+    this.data = this.out.build();
   }
 
   /** Visits the element children of `nodes`, expanding template instances and BinXML values. */
@@ -109,7 +286,7 @@ export class Flattener {
     if (n > 0) {
       const vals = this.unnamed.slice(before);
       this.unnamed.length = before;
-      this.put(this.data, 'Data', n === 1 ? (vals[0] as EventValue) : vals);
+      this.out.put('Data', n === 1 ? (vals[0] as EventValue) : vals);
     }
   }
 
@@ -118,7 +295,7 @@ export class Flattener {
     for (const a of el.attrs) {
       const v = this.content(a.parts, scope, null);
       if (v === null || v === '') continue;
-      setOwn(this.system, a.key, v);
+      this.sys.set(a.key, v);
       anyAttr = true;
     }
     if (this.elementChildren(el, scope)) {
@@ -126,7 +303,7 @@ export class Flattener {
       return;
     }
     const v = this.content(el.children, scope, null);
-    if (v !== null || !anyAttr) setOwn(this.system, el.name, v);
+    if (v !== null || !anyAttr) this.sys.set(el.name, v);
   }
 
   private eventDataChild(el: ElementNode, scope: Scope, depth: number): void {
@@ -137,7 +314,7 @@ export class Flattener {
         return;
       }
       if (this.elementChildren(el, scope)) this.visitNodes(el.children, scope, M_FLAT, depth);
-      else this.put(this.data, nameAttr, this.content(el.children, scope, ''));
+      else this.out.put(nameAttr, this.content(el.children, scope, ''));
       return;
     }
     this.flatLeaf(el, scope, depth);
@@ -148,7 +325,7 @@ export class Flattener {
       if (a.name === 'xmlns' || a.name.startsWith('xmlns:') || (el.tag === TAG_DATA && a.name === 'Name')) continue;
       const v = this.content(a.parts, scope, null);
       if (v === null || v === '') continue;
-      this.put(this.data, a.key, v);
+      this.out.put(a.key, v);
     }
     if (this.elementChildren(el, scope)) {
       this.visitNodes(el.children, scope, M_FLAT, depth);
@@ -156,31 +333,10 @@ export class Flattener {
     }
     if (el.tag === TAG_DATA) {
       const key = this.dataName(el, scope);
-      this.put(this.data, key === '' ? 'Data' : key, this.content(el.children, scope, ''));
+      this.out.put(key === '' ? 'Data' : key, this.content(el.children, scope, ''));
       return;
     }
-    this.put(this.data, el.name, this.content(el.children, scope, null));
-  }
-
-  /** Sets `key`, or `key_1`, `key_2`, … when the key is already taken. */
-  private put(target: Record<string, EventValue>, key: string, v: EventValue): void {
-    // `=== undefined` is the cheap test (values are never undefined); inherited names such as
-    // "constructor" read as defined without being taken, hence the own-property check.
-    if (target[key] === undefined || !Object.hasOwn(target, key)) {
-      setOwn(target, key, v);
-      return;
-    }
-    // The next free suffix per key is remembered: damaged data can repeat one name thousands
-    // of times, and probing key_1, key_2, … from 1 each time made that quadratic.
-    const suffixes = (this.suffixes ??= new Map());
-    for (let i = suffixes.get(key) ?? 1; ; i++) {
-      const k = key + '_' + i;
-      if (!Object.hasOwn(target, k)) {
-        setOwn(target, k, v);
-        suffixes.set(key, i + 1);
-        return;
-      }
-    }
+    this.out.put(el.name, this.content(el.children, scope, null));
   }
 
   /** True when the element has element children, statically or through a BinXML value. */
@@ -203,12 +359,17 @@ export class Flattener {
 
   /** Concatenated leaf text of an element that has element children (for unnamed Data). */
   private textOf(el: ElementNode, scope: Scope, depth: number): string {
-    const saved = this.data;
-    this.data = {};
-    this.visitNodes(el.children, scope, M_FLAT, depth);
-    const parts = Object.values(this.data).map(valueText);
-    this.data = saved;
-    return parts.join(' ');
+    const saved = this.out;
+    this.out = new ObjectBuilder(false, false);
+    this.out.reset();
+    // One suffix memory per record, as when this used a scratch object beside `data`.
+    this.out.suffixes = saved.suffixes ??= new Map();
+    try {
+      this.visitNodes(el.children, scope, M_FLAT, depth);
+      return Object.values(this.out.build()).map(valueText).join(' ');
+    } finally {
+      this.out = saved;
+    }
   }
 
   /**
