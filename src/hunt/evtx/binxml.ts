@@ -148,6 +148,24 @@ export function intern(s: string): string {
   return s;
 }
 
+/** `<Element>_<Attribute>` keys by (interned) element then attribute name: no string built per use. */
+const attrKeys = new Map<string, Map<string, string>>();
+
+function attrKey(element: string, attr: string): string {
+  let m = attrKeys.get(element);
+  if (m === undefined) {
+    if (attrKeys.size >= MAX_INTERNED) attrKeys.clear(); // damaged tables: bounded
+    m = new Map();
+    attrKeys.set(element, m);
+  }
+  let k = m.get(attr);
+  if (k === undefined) {
+    k = intern(element + '_' + attr);
+    if (m.size < 1024) m.set(attr, k);
+  }
+  return k;
+}
+
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /**
@@ -388,7 +406,7 @@ export class ChunkContext {
       p = this.nameRef(p + 1, end, tmp);
       const parts: Node[] = [];
       while (p < end && isPartToken(b[p] as number)) p = this.parsePart(p, end, inTemplate, parts);
-      const attr: AttrNode = { name: tmp.name, key: intern(el.name + '_' + tmp.name), parts };
+      const attr: AttrNode = { name: tmp.name, key: attrKey(el.name, tmp.name), parts };
       el.attrs.push(attr);
       if (tmp.name === 'Name') {
         const only = parts.length === 1 ? parts[0] : undefined;

@@ -40,6 +40,10 @@ export function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** CODES[n]: a reused array of n code units (n <= 32). */
+const CODES: number[][] = [];
+for (let n = 0; n <= 32; n++) CODES.push(new Array<number>(n).fill(0));
+
 /**
  * Decodes `count` UTF-16LE code units at `o`. With `stopAtNul`, the string ends at the first
  * U+0000 (substitution strings usually carry their terminator inside the declared size).
@@ -48,13 +52,21 @@ export function asBuffer(b: Uint8Array): Buffer {
 export function utf16(b: Uint8Array, buf: Buffer, o: number, count: number, stopAtNul: boolean): string {
   if (count <= 0) return '';
   if (count <= 32) {
-    let s = '';
-    for (let i = 0, p = o; i < count; i++, p += 2) {
-      const c = (b[p] as number) | ((b[p + 1] as number) << 8);
-      if (c === 0 && stopAtNul) break;
-      s += String.fromCharCode(c);
+    // One fromCharCode over a reused array of the right length: one flat string, where
+    // appending char by char built a chain of intermediate strings.
+    let n = count;
+    if (stopAtNul) {
+      for (let i = 0, p = o; i < count; i++, p += 2) {
+        if (b[p] === 0 && b[p + 1] === 0) {
+          n = i;
+          break;
+        }
+      }
+      if (n === 0) return '';
     }
-    return s;
+    const codes = CODES[n] as number[];
+    for (let i = 0, p = o; i < n; i++, p += 2) codes[i] = (b[p] as number) | ((b[p + 1] as number) << 8);
+    return String.fromCharCode.apply(null, codes);
   }
   const s = buf.toString('utf16le', o, o + count * 2);
   if (!stopAtNul) return s;

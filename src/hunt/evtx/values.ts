@@ -85,8 +85,15 @@ function pad2(n: number): string {
 }
 
 const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
+/** "000" … "999": microseconds are random, so String(n) missed V8's number-string cache. */
+const DIGITS3: string[] = [];
+for (let i = 0; i < 1000; i++) DIGITS3.push(String(i).padStart(3, '0'));
 
 function pad6(n: number): string {
+  if (n >= 0 && n < 1_000_000 && Number.isInteger(n)) {
+    const hi = Math.floor(n / 1000);
+    return (DIGITS3[hi] as string) + (DIGITS3[n - hi * 1000] as string);
+  }
   const s = String(n);
   return s.length >= 6 ? s : (ZEROS[6 - s.length] as string) + s;
 }
