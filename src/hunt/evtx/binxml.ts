@@ -138,9 +138,12 @@ export function newValuePool(): ValuePool {
  * lookups to a pointer comparison instead of a character walk over a freshly built string.
  */
 const interned = new Map<string, string>();
-const MAX_INTERNED = 8192;
+const MAX_INTERNED = 4096;
+/** Longer names (damaged tables: up to 64 Ki characters) are not kept. */
+export const MAX_INTERNED_LENGTH = 128;
 
 export function intern(s: string): string {
+  if (s.length > MAX_INTERNED_LENGTH) return s;
   const hit = interned.get(s);
   if (hit !== undefined) return hit;
   if (interned.size >= MAX_INTERNED) interned.clear(); // damaged tables: bounded
@@ -150,18 +153,24 @@ export function intern(s: string): string {
 
 /** `<Element>_<Attribute>` keys by (interned) element then attribute name: no string built per use. */
 const attrKeys = new Map<string, Map<string, string>>();
+let attrKeyCount = 0;
 
 function attrKey(element: string, attr: string): string {
   let m = attrKeys.get(element);
   if (m === undefined) {
-    if (attrKeys.size >= MAX_INTERNED) attrKeys.clear(); // damaged tables: bounded
     m = new Map();
     attrKeys.set(element, m);
   }
   let k = m.get(attr);
   if (k === undefined) {
     k = intern(element + '_' + attr);
-    if (m.size < 1024) m.set(attr, k);
+    if (++attrKeyCount > MAX_INTERNED) {
+      // Damaged tables make endless names: bounded, start over.
+      attrKeys.clear();
+      attrKeyCount = 0;
+    } else {
+      m.set(attr, k);
+    }
   }
   return k;
 }

@@ -18,6 +18,7 @@
 import type { EventValue } from '../record.ts';
 import { EvtxFormatError } from './bytes.ts';
 import type { ChunkContext, ElementNode, Node, Scope } from './binxml.ts';
+import { MAX_INTERNED_LENGTH } from './binxml.ts';
 import { K_ELEMENT, K_INSTANCE, K_SUB, K_TEXT, MAX_EXPANSION_DEPTH, TAG_DATA, TAG_EVENT, TAG_EVENTDATA, TAG_RENDERING, TAG_SYSTEM } from './binxml.ts';
 import { decodeValue, valueText, VT_BINXML, VT_NULL } from './values.ts';
 
@@ -40,56 +41,59 @@ const MAX_VISITS = 50_000;
  * own keys in the same order, same values); only its internal layout differs.
  */
 class Shape {
-  /**
-   * One lookup per key: a key on the path from the root gives its position (taken), any
-   * other key the child shape that adds it (or nothing yet).
-   */
-  readonly at: Map<string, number | Shape>;
-  readonly keys: readonly string[];
-  /** The last key found here and what it gave: records of one template repeat one path. */
+  /** Child shapes, by the key they add (never a key already on the path). */
+  children: Map<string, Shape> | undefined = undefined;
+  /** The last key looked up here and what it gave: records of one template repeat one path. */
   lastKey: string | undefined = undefined;
   lastFound: number | Shape | undefined = undefined;
   hits = 0;
   make: ((v: EventValue[]) => Record<string, EventValue>) | undefined;
 
-  constructor(parent: Shape | undefined, key: string) {
-    this.at = new Map();
-    if (parent === undefined) {
-      this.keys = [];
-    } else {
-      this.keys = [...parent.keys, key];
-      for (let i = 0; i < this.keys.length; i++) this.at.set(this.keys[i] as string, i);
-    }
-  }
+  /** `depth` keys on the path from the root; `key` is the last one (position depth - 1). */
+  constructor(readonly parent: Shape | undefined, readonly key: string, readonly depth: number) {}
 
-  /** Key -> position, for the keys of this shape. */
-  index(): Map<string, number> {
-    const m = new Map<string, number>();
-    for (let i = 0; i < this.keys.length; i++) m.set(this.keys[i] as string, i);
-    return m;
-  }
+}
+
+/** The position of `key` on the path to `shape`, else the child shape that adds it (if any). */
+function lookup(shape: Shape, key: string): number | Shape | undefined {
+  for (let s = shape; s.parent !== undefined; s = s.parent) if (s.key === key) return s.depth - 1;
+  return shape.children?.get(key);
+}
+
+function shapeKeys(shape: Shape): string[] {
+  const keys = new Array<string>(shape.depth);
+  for (let s = shape; s.parent !== undefined; s = s.parent) keys[s.depth - 1] = s.key;
+  return keys;
+}
+
+/** Key -> position, for the keys of a shape. */
+function shapeIndex(shape: Shape): Map<string, number> {
+  const m = new Map<string, number>();
+  const keys = shapeKeys(shape);
+  for (let i = 0; i < keys.length; i++) m.set(keys[i] as string, i);
+  return m;
 }
 
 /** Keys per shape; an object with more is built key by key (damaged data, huge UserData). */
 const MAX_SHAPE_KEYS = 64;
 /** Shape nodes in all; past this the trie starts over (bounds memory on damaged input). */
-const MAX_SHAPES = 4096;
+const MAX_SHAPES = 16384;
 /** Objects of one shape built key by key before its factory is compiled. */
 const FACTORY_AFTER = 8;
 
 let shapeCount = 0;
-let systemRoot = new Shape(undefined, '');
-let dataRoot = new Shape(undefined, '');
+let systemRoot = new Shape(undefined, '', 0);
+let dataRoot = new Shape(undefined, '', 0);
 
 function newShape(parent: Shape, key: string): Shape {
   if (++shapeCount > MAX_SHAPES) {
     // Start over; the walk in progress keeps its (now detached) path, which is still correct.
     shapeCount = 1;
-    systemRoot = new Shape(undefined, '');
-    dataRoot = new Shape(undefined, '');
+    systemRoot = new Shape(undefined, '', 0);
+    dataRoot = new Shape(undefined, '', 0);
   }
-  const s = new Shape(parent, key);
-  parent.at.set(key, s);
+  const s = new Shape(parent, key, parent.depth + 1);
+  (parent.children ??= new Map()).set(key, s);
   return s;
 }
 
@@ -135,7 +139,7 @@ class ObjectBuilder {
     if (this.loose !== undefined) return this.loose.get(key);
     const shape = this.shape;
     if (shape.lastKey === key) return shape.lastFound;
-    const f = shape.at.get(key);
+    const f = lookup(shape, key);
     if (f !== undefined) {
       shape.lastKey = key;
       shape.lastFound = f;
@@ -152,8 +156,8 @@ class ObjectBuilder {
       this.loose.set(key, n);
       return;
     }
-    if (n >= MAX_SHAPE_KEYS) {
-      this.loose = this.shape.index();
+    if (n >= MAX_SHAPE_KEYS || key.length > MAX_INTERNED_LENGTH) {
+      this.loose = shapeIndex(this.shape);
       this.loose.set(key, n);
       return;
     }
@@ -195,7 +199,7 @@ class ObjectBuilder {
       const shape = this.shape;
       if (shape.make !== undefined) return shape.make(this.vals);
       if (++shape.hits >= FACTORY_AFTER) {
-        shape.make = compileFactory(shape.keys);
+        shape.make = compileFactory(shapeKeys(shape));
         return shape.make(this.vals);
       }
     }
