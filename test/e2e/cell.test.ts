@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
 import { SHOTS } from './shots.ts';
-import { chromiumPresent, demoPassword, skipWithoutChromium, startCockpitInChromium } from './fixture.ts';
+import { chromiumPresent, demoPassword, postFromPage, skipWithoutChromium, startCockpitInChromium } from './fixture.ts';
 import type { CockpitInChromium } from './fixture.ts';
 
 // Page functions run in the browser; the root tsconfig has no DOM lib, so declare the little they use.
@@ -243,11 +243,7 @@ describe('crisis cell in Chromium', { skip }, () => {
         ['/api/incident/assess', { ransomDemand: 'none', source: 'x' }],
       ];
       for (const [path, body] of attempts) {
-        const status = await page.evaluate(async ([p, b]) => {
-          const s = (await (await fetch('/api/session')).json()) as { csrf: string };
-          return (await fetch(p as string, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf }, body: JSON.stringify(b) })).status;
-        }, [path, body] as const);
-        assert.equal(status, 403, path);
+        assert.equal(await postFromPage(page, path, body), 403, path);
       }
       assert.equal(app.liveProjection.lastSeq, head);
     } finally {

@@ -10,7 +10,7 @@ import type { EntryDraft } from '../../src/core/journal.ts';
 import type { AssetId } from '../../src/core/ids.ts';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
 import { SHOTS } from './shots.ts';
-import { demoPassword, skipWithoutChromium, startCockpitInChromium } from './fixture.ts';
+import { demoPassword, postFromPage, skipWithoutChromium, startCockpitInChromium } from './fixture.ts';
 import type { CockpitInChromium } from './fixture.ts';
 
 // Page functions run in the browser; the root tsconfig has no DOM lib, so declare the little they use.
@@ -177,11 +177,7 @@ describe('cockpit in Chromium', { skip }, () => {
         ['/api/measures/apply', { type: 'internet-cut', reason: 'observer tries' }],
       ];
       for (const [path, body] of attempts) {
-        const status = await page.evaluate(async ([p, b]) => {
-          const s = (await (await fetch('/api/session')).json()) as { csrf: string };
-          return (await fetch(p as string, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf }, body: JSON.stringify(b) })).status;
-        }, [path, body] as const);
-        assert.equal(status, 403, path);
+        assert.equal(await postFromPage(page, path, body), 403, path);
       }
       assert.equal(app.liveProjection.lastSeq, head);
     } finally {
