@@ -4,7 +4,7 @@
 // as it was known at any moment of the journal.
 import { get } from './api.ts';
 import { clear, debounce, h } from './dom.ts';
-import { fmtTime, svcLabel, t, tw } from './i18n.ts';
+import { fmtTime, siteKindLabel, svcLabel, t, tw } from './i18n.ts';
 import type { AppCtx, View } from './view.ts';
 
 export interface Cell {
@@ -53,7 +53,7 @@ export function boardTable(board: Board, opts: { kind: string; group: boolean; o
   let lastKind = '';
   for (const s of sites) {
     if (opts.group && s.kind !== lastKind) {
-      rows.push(h('tr', { class: 'group-row' }, h('th', { colspan: String(kinds.length + 1), scope: 'rowgroup' }, s.kind)));
+      rows.push(h('tr', { class: 'group-row' }, h('th', { colspan: String(kinds.length + 1), scope: 'rowgroup' }, siteKindLabel(s.kind))));
       lastKind = s.kind;
     }
     rows.push(
@@ -134,7 +134,7 @@ export function boardView(ctx: AppCtx, params: URLSearchParams): View {
       return;
     }
     const kinds = [...new Set(board.sites.map((s) => s.kind))];
-    if (kindSel.options.length === 1) for (const k of kinds) kindSel.append(h('option', { value: k }, k));
+    if (kindSel.options.length === 1) for (const k of kinds) kindSel.append(h('option', { value: k }, siteKindLabel(k)));
     const counts = { operational: 0, degraded: 0, down: 0, unknown: 0 };
     for (const c of board.cells) if (kind === '' || c.siteKind === kind) counts[c.status]++;
     summary.textContent = (Object.keys(counts) as Cell['status'][]).map((k) => `${LETTER[k]} ${tw(k)}: ${counts[k]}`).join(' · ');

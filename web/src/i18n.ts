@@ -174,6 +174,13 @@ const en = {
   svc_payroll: 'Payroll',
   'svc_nursing-care': 'Nursing care',
   svc_childcare: 'Child-care',
+  site_hospital: 'General hospitals',
+  'site_psychiatric-hospital': 'Psychiatric hospitals',
+  site_polyclinic: 'Polyclinics',
+  'site_nursing-home': 'Nursing homes',
+  'site_psychiatric-care-home': 'Psychiatric care homes',
+  site_creche: 'Creches',
+  site_datacenter: 'Datacenter and head office',
   // cell forms, meetings, contacts, regulatory facts
   navMeetings: 'Meetings',
   navContacts: 'Contacts',
@@ -515,6 +522,13 @@ const fr: Record<Key, string> = {
   svc_payroll: 'Paie',
   'svc_nursing-care': 'Soins',
   svc_childcare: 'Crèche',
+  site_hospital: 'Hôpitaux généraux',
+  'site_psychiatric-hospital': 'Hôpitaux psychiatriques',
+  site_polyclinic: 'Polycliniques',
+  'site_nursing-home': 'Maisons de repos',
+  'site_psychiatric-care-home': 'Maisons de soins psychiatriques',
+  site_creche: 'Crèches',
+  site_datacenter: 'Centre de données et siège',
   // cell forms, meetings, contacts, regulatory facts
   navMeetings: 'Réunions',
   navContacts: 'Contacts',
@@ -708,6 +722,12 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 /** Translates a state word (status, clock status) when the dictionary has it, else shows it as is. */
+/** Name of a kind of site, plural, for group headings and filters; an unknown kind shows as written. */
+export function siteKindLabel(kind: string): string {
+  const k = `site_${kind}`;
+  return k in en ? DICTS[current][k as Key] : kind;
+}
+
 /** Short column label of a service kind; an estate's own kinds show as written. */
 export function svcLabel(kind: string): string {
   const k = `svc_${kind}`;
