@@ -54,6 +54,8 @@ export interface HuntOptions {
   readonly onReadError?: (e: ReadError) => void;
   /** Already built rule set for in-process scanning (saves a compile). */
   readonly ruleSet?: RuleSet;
+  /** A worker silent this long on a file is replaced and the file reported (default 60 s). */
+  readonly stallMs?: number;
 }
 
 export interface HuntResult {
@@ -147,7 +149,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
         filesDone++;
         progress();
       },
-    });
+    }, opts.stallMs);
   }
 
   // Correlations over the merged, time-ordered detection stream.
@@ -193,45 +195,111 @@ interface WorkerCallbacks {
   onFileDone(errors: number): void;
 }
 
-/** Starts the workers, feeds them files, resolves with the start-up time once all are done. */
+/**
+ * A worker that sends nothing for this long while it holds a file is stuck: a rule's regular
+ * expression gone catastrophic on a long field, say (JavaScript regexes cannot be interrupted).
+ * Progress comes every 8,192 records, so a live worker speaks every few seconds at most.
+ */
+export const DEFAULT_STALL_MS = 60_000;
+
 const YOUNG_GENERATION_MB = 32;
 
-async function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks): Promise<number> {
+/**
+ * Starts the workers, feeds them files, resolves with the start-up time once all are done.
+ * A worker that gets stuck or dies on a file is replaced: that file is reported as a read error
+ * (never silently dropped), the file queued behind it goes back to the queue, and the hunt goes
+ * on. A worker that dies before it is ready fails the hunt (its replacement would die too).
+ */
+async function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks, stallMs = DEFAULT_STALL_MS): Promise<number> {
   const t0 = performance.now();
   const entry = await workerEntry();
   const queue = [...files];
   let qi = 0;
   let startMs = 0;
-  let ready = 0;
-  let alive = threads;
+  let firstReady = 0;
   const spec = rules.spec();
   return new Promise<number>((resolve, reject) => {
-    const workers: Worker[] = [];
-    const stopped = new Set<Worker>();
+    interface Slot {
+      readonly w: Worker;
+      /** Files sent and not finished, oldest first: the first is the one being read. */
+      readonly inflight: string[];
+      ready: boolean;
+      stopped: boolean;
+      dead: boolean;
+      lastHeard: number;
+    }
+    const slots = new Set<Slot>();
     let failed = false;
+    // Checks run later, once the workers below exist; abandon is defined further down.
+    const watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const x of slots) {
+        if (!x.dead && x.ready && x.inflight.length > 0 && now - x.lastHeard > stallMs) {
+          abandon(x, `no progress for ${Math.round(stallMs / 1000)} s (a rule's regular expression may never finish on this file)`);
+        }
+      }
+    }, Math.min(1000, Math.max(50, stallMs / 4)));
+    watchdog.unref();
+    const finish = (err?: Error): void => {
+      if (failed) return;
+      if (err) {
+        failed = true;
+        clearInterval(watchdog);
+        for (const x of slots) void x.w.terminate();
+        reject(err);
+        return;
+      }
+      if ([...slots].every((x) => x.dead)) {
+        clearInterval(watchdog);
+        resolve(startMs);
+      }
+    };
     // A worker gets a file when it starts, one more queued behind it, and one each time it
     // finishes one, so it never waits for the main thread between files.
-    const next = (w: Worker): void => {
-      if (stopped.has(w)) return;
+    const next = (x: Slot): void => {
+      if (x.stopped || x.dead) return;
       const path = qi < queue.length ? queue[qi++] : undefined;
-      if (path === undefined) stopped.add(w);
+      if (path === undefined) x.stopped = true;
+      else x.inflight.push(path);
       const msg: ToWorker = path === undefined ? { type: 'stop' } : { type: 'file', path };
-      w.postMessage(msg);
+      x.w.postMessage(msg);
     };
-    for (let i = 0; i < threads; i++) {
+    const abandon = (x: Slot, why: string): void => {
+      if (x.dead || failed) return;
+      if (!x.ready) {
+        finish(new Error(`hunt worker failed before it was ready: ${why}`));
+        return;
+      }
+      x.dead = true;
+      void x.w.terminate();
+      const [current, ...rest] = x.inflight;
+      queue.splice(qi, 0, ...rest);
+      if (current !== undefined) {
+        cb.onError({ file: current, message: `${why}; the file was skipped and the hunt went on` });
+        cb.onFileDone(1);
+      }
+      // Replace it only while there is work left; otherwise the run may already be complete.
+      if (qi < queue.length) spawn();
+      else finish();
+    };
+    const spawn = (): void => {
       // Young generation: too small (8 MB) and per-file parser state survives into the old
       // generation, whose garbage then piles up on long runs (448 MB peak on 1 GB of input);
       // 32 MB measured a little under V8's default on both short and 1 GB runs.
       const w = new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-      workers.push(w);
+      const x: Slot = { w, inflight: [], ready: false, stopped: false, dead: false, lastHeard: Date.now() };
+      slots.add(x);
       const init: ToWorker = { type: 'rules', spec };
       w.postMessage(init);
       w.on('message', (m: FromWorker) => {
+        if (x.dead) return;
+        x.lastHeard = Date.now();
         switch (m.type) {
           case 'ready':
-            if (++ready === threads) startMs = performance.now() - t0;
-            next(w);
-            next(w);
+            x.ready = true;
+            if (++firstReady === threads) startMs = performance.now() - t0;
+            next(x);
+            next(x);
             break;
           case 'det':
             cb.onWire(m.items);
@@ -243,22 +311,23 @@ async function runWorkers(files: readonly string[], rules: RuleSet, threads: num
             cb.onError(m.error);
             break;
           case 'file-done':
+            x.inflight.shift();
             if (m.items.length > 0) cb.onWire(m.items);
             if (m.progress > 0) cb.onRecords(m.progress);
             cb.onFileDone(m.errors);
-            next(w);
+            next(x);
             break;
         }
       });
-      w.on('error', (e) => {
-        if (failed) return;
-        failed = true;
-        for (const x of workers) void x.terminate();
-        reject(new Error(`hunt worker failed: ${e.message}`));
-      });
+      w.on('error', (e) => abandon(x, `the hunt worker failed on this file: ${e.message}`));
       w.on('exit', () => {
-        if (--alive === 0 && !failed) resolve(startMs);
+        if (x.dead) return;
+        if (x.stopped && x.inflight.length === 0) {
+          x.dead = true;
+          finish();
+        } else abandon(x, 'the hunt worker exited in the middle of this file');
       });
-    }
+    };
+    for (let i = 0; i < threads; i++) spawn();
   });
 }
