@@ -202,7 +202,7 @@ interface WorkerCallbacks {
  */
 export const DEFAULT_STALL_MS = 60_000;
 
-const YOUNG_GENERATION_MB = 32;
+const YOUNG_GENERATION_MB = 24;
 
 /**
  * Starts the workers, feeds them files, resolves with the start-up time once all are done.
@@ -283,9 +283,10 @@ async function runWorkers(files: readonly string[], rules: RuleSet, threads: num
       else finish();
     };
     const spawn = (): void => {
-      // Young generation: too small (8 MB) and per-file parser state survives into the old
-      // generation, whose garbage then piles up on long runs (448 MB peak on 1 GB of input);
-      // 32 MB measured a little under V8's default on both short and 1 GB runs.
+      // Young generation: too small (8 MB, 16 MB) and per-file parser state survives into the old
+      // generation, whose garbage then piles up on long runs (448-459 MB peak on 1 GB of input);
+      // 32 MB peaked at 394-404 MB on the short bench; 24 MB measured 359-367 MB there and 355 MB
+      // on 1 GB at the same speed.
       const w = new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       const x: Slot = { w, inflight: [], ready: false, stopped: false, dead: false, lastHeard: Date.now() };
       slots.add(x);
