@@ -48,7 +48,7 @@ export function previewList(w: WhatIf): HTMLElement {
   return h(
     'div',
     { class: 'preview', id: 'preview' },
-    w.assets !== undefined ? h('p', null, t('previewAssets', { n: w.assets })) : null,
+    w.assets !== undefined ? h('p', null, (w.assets === 1 ? t('previewAsset1') : t('previewAssets', { n: w.assets }))) : null,
     main.length === 0
       ? h('p', null, t('previewNone'))
       : h(
