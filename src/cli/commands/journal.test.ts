@@ -112,6 +112,24 @@ describe('crisiscell journal commands', () => {
     assert.match(bad.stderr, /Chain BROKEN at entry 3/);
   });
 
+  it('prints the evidential logbook with every hash under the verification, and says when it is an extract or broken', async () => {
+    const html = await cc('log', '--format', 'html');
+    assert.equal(html.code, 0, html.stderr);
+    const entries = JSON.parse((await cc('log', '--json')).stdout) as { hash: string }[];
+    assert.match(html.stdout, new RegExp(`Hash chain verified over all ${entries.length} entries`));
+    for (const e of entries) assert.ok(html.stdout.includes(e.hash), e.hash);
+    assert.doesNotMatch(html.stdout, /EXTRACT/);
+    assert.match((await cc('log', '--format', 'html', '--kind', 'measure.*')).stdout, /EXTRACT[\s\S]*kinds measure\.\*/);
+    const copy = join(dir, 'print-tampered.db');
+    await cc('backup', copy);
+    const raw = new Database(copy);
+    raw.exec('DROP TRIGGER journal_no_update');
+    raw.prepare("UPDATE journal SET actor = 'nobody' WHERE seq = 2").run();
+    raw.close();
+    assert.match((await runCli(['log', '--format', 'html', '--db', copy])).stdout, /HASH CHAIN BROKEN at entry 2/);
+    assert.match((await cc('log', '--format', 'pdf')).stderr, /a PDF needs a file/);
+  });
+
   it('verifies even a journal that can no longer be folded, naming the entry of unknown kind', async () => {
     const copy = join(dir, 'unknown-kind.db');
     assert.equal((await cc('backup', copy)).code, 0);

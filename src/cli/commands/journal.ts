@@ -3,16 +3,20 @@
  * backup, export, import-journal.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CrisisError } from '../../core/errors.ts';
-import type { AnyEntry } from '../../core/journal.ts';
 import type { CrisisState } from '../../core/state.ts';
 import { statusOf } from '../../core/state.ts';
 import type { EstateFile } from '../../core/estate-import.ts';
 import type { CommandSpec, Values } from '../spec.ts';
 import { str } from '../spec.ts';
 import { table } from '../text.ts';
+import { describeEntry } from '../../app/describe-entry.ts';
+import { renderLogbookHtml } from '../../app/reports/logbook-html.ts';
+import { htmlToPdf } from '../../app/reports/pdf.ts';
+
+export { describeEntry };
 
 const reasonOpt = { reason: { type: 'string' as const } };
 
@@ -136,17 +140,46 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'log',
-    summary: 'print the logbook (the journal), oldest first',
-    usage: 'log [--since SEQ] [--kind KIND]... [--last N] [--json]',
-    details: 'KIND is an entry kind such as asset.state, or a prefix with * (measure.*).',
-    example: 'crisiscell log --kind asset.state --kind "measure.*"',
-    options: { since: { type: 'string' }, kind: { type: 'string', multiple: true }, last: { type: 'string' } },
+    summary: 'print the logbook (the journal), oldest first; --format html|pdf for the printed, evidential logbook',
+    usage: 'log [--since SEQ] [--kind KIND]... [--last N] [--json] [--format text|html|pdf] [-o FILE]',
+    details: [
+      'KIND is an entry kind such as asset.state, or a prefix with * (measure.*).',
+      'html and pdf print every entry with its hash under the result of the chain verification (a filtered',
+      'print is marked EXTRACT); pdf needs Debian\'s chromium. Without -o, html goes to stdout.',
+    ].join('\n'),
+    example: 'crisiscell log --format pdf -o logbook-2022-05-14.pdf',
+    options: { since: { type: 'string' }, kind: { type: 'string', multiple: true }, last: { type: 'string' }, format: { type: 'string' }, output: { type: 'string', short: 'o' } },
     async run(ctx, v) {
       const since = num(v, 'since');
       const last = num(v, 'last');
+      const format = str(v, 'format') ?? 'text';
+      if (!['text', 'html', 'pdf'].includes(format)) throw new CrisisError('invalid-input', `--format must be text, html or pdf, not "${format}"`);
+      if (format === 'pdf' && str(v, 'output') === undefined) throw new CrisisError('invalid-input', 'a PDF needs a file: add -o logbook.pdf');
       const app = await ctx.openApp();
       const kinds = Array.isArray(v.kind) ? v.kind : [];
       const entries = await app.log({ ...(since === undefined ? {} : { sinceSeq: since }), kinds, ...(last === undefined ? {} : { limit: last }) });
+      if (format !== 'text') {
+        const filter = [since !== undefined && `after entry ${since}`, kinds.length > 0 && `kinds ${kinds.join(', ')}`, last !== undefined && `last ${last}`].filter(Boolean).join('; ');
+        const html = renderLogbookHtml({
+          organisation: app.state.crisis?.organisation ?? '',
+          crisis: app.state.crisis?.name ?? 'Crisis logbook',
+          entries,
+          verify: await app.verify(),
+          printedAt: app.clockNow(),
+          location: app.store.location,
+          ...(filter ? { filter } : {}),
+        });
+        const out = str(v, 'output');
+        if (out === undefined) {
+          ctx.io.stdout.write(html);
+          return 0;
+        }
+        const dest = resolve(ctx.io.cwd, out);
+        const bytes = format === 'pdf' ? await htmlToPdf(html) : Buffer.from(html, 'utf8');
+        writeFileSync(dest, bytes);
+        ctx.err(`Logbook (${format}, ${entries.length} entries) written to ${dest}`);
+        return 0;
+      }
       if (ctx.json) {
         ctx.printJson(entries);
         return 0;
@@ -250,62 +283,6 @@ function num(v: Values, k: string): number | undefined {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 0) throw new CrisisError('invalid-input', `--${k} must be a whole number, not "${s}"`);
   return n;
-}
-
-/** One line a person can read for any entry. */
-export function describeEntry(e: AnyEntry): string {
-  switch (e.kind) {
-    case 'crisis.initialised':
-      return `crisis "${e.payload.name}" opened for ${e.payload.organisation}${e.payload.demo ? ' (demo)' : ''}`;
-    case 'estate.upserted': {
-      const p = e.payload;
-      return `estate: ${p.sites.length} site(s), ${p.services.length} service(s), ${p.assets.length} asset(s), ${p.needs.length} dependency(ies) from ${p.sources.map((s) => s.file).join(', ') || 'generator'}`;
-    }
-    case 'asset.state': {
-      const p = e.payload;
-      const what = [p.security && `security=${p.security}`, p.recovery && `recovery=${p.recovery}`, p.observed && `observed=${p.observed}`].filter(Boolean).join(' ');
-      const names = p.assets.length <= 4 ? p.assets.join(', ') : `${p.assets.slice(0, 3).join(', ')} and ${p.assets.length - 3} more`;
-      return `${names}: ${what} — ${p.reason}`;
-    }
-    case 'measure.applied':
-      return `${e.payload.id} applied — ${e.payload.reason}`;
-    case 'measure.lifted':
-      return `${e.payload.id} lifted — ${e.payload.reason}`;
-    case 'log.note':
-      return `[${e.payload.type}] ${e.payload.text}${e.payload.source ? ` (source: ${e.payload.source})` : ''}`;
-    case 'decision.opened':
-      return `${e.payload.id} opened: ${e.payload.question}${e.payload.options.length ? ` (options: ${e.payload.options.join(' / ')})` : ''}`;
-    case 'decision.made':
-      return `${e.payload.id} decided by ${e.payload.decidedBy.person} (${e.payload.decidedBy.position}): ${e.payload.decision} — ${e.payload.rationale}`;
-    case 'action.created':
-      return `${e.payload.id} ${e.payload.title} → ${e.payload.ownerPosition}${e.payload.due ? `, due ${e.payload.due}` : ''}`;
-    case 'action.updated':
-      return `${e.payload.id}${e.payload.status ? ` now ${e.payload.status}` : ''}${e.payload.due ? `, due ${e.payload.due}` : ''}${e.payload.note ? ` — ${e.payload.note}` : ''}`;
-    case 'meeting.scheduled':
-      return `${e.payload.id} ${e.payload.title} at ${e.payload.at}${e.payload.place ? `, ${e.payload.place}` : ''}`;
-    case 'meeting.minuted':
-      return `${e.payload.id} held at ${e.payload.heldAt}: ${e.payload.minutes}`;
-    case 'comms.drafted':
-      return `${e.payload.id} draft for ${e.payload.audience}: ${e.payload.title}`;
-    case 'comms.approved':
-      return `${e.payload.id} approved by ${e.payload.approvedBy.person} (${e.payload.approvedBy.position})`;
-    case 'comms.published':
-      return `${e.payload.id} published via ${e.payload.channel}`;
-    case 'regulatory.awareness':
-      return `aware of the incident since ${e.payload.awareAt} — ${e.payload.basis}`;
-    case 'regulatory.breach-assessed':
-      return `personal-data breach: ${e.payload.personalDataBreach ? 'yes' : 'no'} — ${e.payload.reason}`;
-    default:
-      return summarise(e.payload);
-  }
-}
-
-/** A short line for kinds without a sentence of their own: the payload's fields, cut. */
-function summarise(payload: unknown): string {
-  if (payload === null || typeof payload !== 'object') return String(payload);
-  const parts = Object.entries(payload as Record<string, unknown>).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  const line = parts.join(' ');
-  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
 export function stateToJson(s: CrisisState, at: string | undefined): unknown {
