@@ -52,15 +52,11 @@ export function plain(v: unknown): unknown {
   return v;
 }
 
-/** The time reports describe when the client does not say: the app's clock (the demo runs its own). */
-export function reportNow(app: CrisisApp): string {
-  return app.clockNow();
-}
 
 function atOf(ctx: RouteCtx): string {
   const at = ctx.query.get('at');
   if (at) return validate(isoTime, at);
-  return reportNow(ctx.app);
+  return ctx.app.clockNow();
 }
 
 const AT_QUERY = [{ name: 'at', description: 'ISO time with offset the report describes; default now (the demo: its own running clock)', schema: { type: 'string', format: 'date-time' } }] as const;
@@ -74,7 +70,7 @@ export const COORDINATION_ROUTES: readonly Route[] = [
   {
     method: 'GET', path: '/api/clock', tag: 'coordination', access: 'board.read',
     summary: 'The time reports describe by default (a demo runs its own clock from the article\'s moment)',
-    handler: (ctx) => ok({ now: reportNow(ctx.app), demo: ctx.app.liveProjection.crisis?.demo === true }),
+    handler: (ctx) => ok({ now: ctx.app.clockNow(), demo: ctx.app.liveProjection.crisis?.demo === true }),
   },
   {
     method: 'GET', path: '/api/coordination', tag: 'coordination', access: 'board.read', query: AT_QUERY, errors: [400],
@@ -82,7 +78,7 @@ export const COORDINATION_ROUTES: readonly Route[] = [
     async handler(ctx) {
       const at = ctx.query.get('at') ? atOf(ctx) : undefined;
       const r = await co.coordinationAt(ctx.app, at);
-      return ok({ at: at ?? reportNow(ctx.app), ...(plain(r.view) as object) });
+      return ok({ at: at ?? ctx.app.clockNow(), ...(plain(r.view) as object) });
     },
   },
   {

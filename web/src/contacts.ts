@@ -7,7 +7,7 @@ import { fmtTime, svcLabel, t, tw } from './i18n.ts';
 import type { Coordination } from './coord-types.ts';
 import { CHANNEL_STATUSES, CHANNELS, PARTY_TYPES, currentPeriod, holderOf } from './coord-types.ts';
 import { cellNow, keepFocus, positionOptions } from './coordination.ts';
-import { authorTime, disclosure, field, input, makeForm, select, textarea, val } from './forms.ts';
+import { disclosure, field, input, makeForm, select, textarea, val } from './forms.ts';
 import type { AppCtx, View } from './view.ts';
 
 interface BoardCell { readonly site: string; readonly siteName: string; readonly service: string; readonly serviceId: string; readonly name: string; readonly status: string; readonly criticality: string; readonly phone?: string }
@@ -97,7 +97,7 @@ export function contactsView(ctx: AppCtx): View {
       per.control.value = period?.id ?? '';
       out.push(disclosure('assign-open', t('assignPosition'), (close) => makeForm(ctx, {
         id: 'assign-form', title: t('assignPosition'), fields: [position, person, reach, per], submit: t('assign'), cancel: close,
-        send: async () => post('/api/positions/assign', { position: position.control.value, person: person.control.value.trim(), ...(val(reach.control) ? { reach: val(reach.control) } : {}), ...(val(per.control) ? { period: per.control.value } : {}), ...(await authorTime()) }),
+        send: async () => post('/api/positions/assign', { position: position.control.value, person: person.control.value.trim(), ...(val(reach.control) ? { reach: val(reach.control) } : {}), ...(val(per.control) ? { period: per.control.value } : {}) }),
         done: close,
       }).el));
     }
@@ -109,7 +109,7 @@ export function contactsView(ctx: AppCtx): View {
       const note = field('note', 'channel-note', t('note'), input({ size: '40' }));
       out.push(disclosure('channel-open', t('setChannel'), (close) => makeForm(ctx, {
         id: 'channel-form', title: t('setChannel'), fields: [channel, site, status, fallback, note], submit: t('record'), cancel: close,
-        send: async () => post('/api/channels', { channel: channel.control.value, status: status.control.value, ...(val(site.control) ? { site: site.control.value } : {}), ...(val(fallback.control) ? { fallback: val(fallback.control) } : {}), ...(val(note.control) ? { note: val(note.control) } : {}), ...(await authorTime()) }),
+        send: async () => post('/api/channels', { channel: channel.control.value, status: status.control.value, ...(val(site.control) ? { site: site.control.value } : {}), ...(val(fallback.control) ? { fallback: val(fallback.control) } : {}), ...(val(note.control) ? { note: val(note.control) } : {}) }),
         done: close,
       }).el));
     }
@@ -131,7 +131,7 @@ export function contactsView(ctx: AppCtx): View {
       out.push(disclosure('contact-open', t('addContact'), (close) => makeForm(ctx, {
         id: 'contact-form', title: t('addContact'), fields: [name, party, org, fn, phone, mobile, email, site, service, notes], submit: t('record'), cancel: close,
         send: async () => {
-          const body: Record<string, unknown> = { name: name.control.value.trim(), party: party.control.value, ...(await authorTime()) };
+          const body: Record<string, unknown> = { name: name.control.value.trim(), party: party.control.value };
           for (const f of [org, fn, phone, mobile, email, site, service, notes]) if (val(f.control)) body[f.name] = val(f.control);
           return post('/api/contacts', body);
         },

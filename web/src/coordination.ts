@@ -7,7 +7,7 @@ import type { AppCtx, View } from './view.ts';
 
 import type { ActionItem, Comms, Coordination, Decision, Position } from './coord-types.ts';
 import { currentPeriod, holderOf } from './coord-types.ts';
-import { authorTime, disclosure, field, input, isoOf, listOf, makeForm, select, textarea, val } from './forms.ts';
+import { disclosure, field, input, isoOf, listOf, makeForm, select, textarea, val } from './forms.ts';
 import { regulatoryPanel } from './regulatory.ts';
 
 /** The time the cell works at: real now, or the demo's running clock (from the server). */
@@ -58,7 +58,7 @@ function decideForm(ctx: AppCtx, c: Coordination, d: Decision, now: number, clos
     submit: t('recordDecision'),
     extra: [list],
     cancel: close,
-    send: async () => post('/api/decisions/decide', { id: d.id, decision: decision.control.value.trim(), rationale: rationale.control.value.trim(), position: position.control.value, person: person.control.value.trim(), ...(await authorTime()) }),
+    send: async () => post('/api/decisions/decide', { id: d.id, decision: decision.control.value.trim(), rationale: rationale.control.value.trim(), position: position.control.value, person: person.control.value.trim() }),
   });
   return f.el;
 }
@@ -120,7 +120,7 @@ export function cellView(ctx: AppCtx): View {
               const st = ctx.can('action.manage') ? h('select', { 'aria-label': `${t('status')} ${a.id}`, id: `action-status-${a.id}` }, ['open', 'in-progress', 'done', 'cancelled'].map((s) => h('option', { value: s }, tw(`as_${s}`)))) : null;
               if (st) {
                 st.value = a.status;
-                st.addEventListener('change', () => void authorTime().then((at) => post('/api/actions/update', { id: a.id, status: st.value, ...at })).catch(ctx.fail));
+                st.addEventListener('change', () => void post('/api/actions/update', { id: a.id, status: st.value }).catch(ctx.fail));
               }
               return h('tr', { class: overdue(a) ? 'overdue' : isOpen(a) ? '' : 'done', 'data-action': a.id }, h('td', null, a.id), h('td', null, a.title, overdue(a) ? h('span', { class: 'tag-overdue' }, ` ${t('overdue')}`) : null), h('td', null, `${positionTitle(c, a.ownerPosition)}${a.owner ? ` (${a.owner})` : ''}`), h('td', { class: 'nowrap' }, fmtTime(a.due)), h('td', null, st ?? tw(`as_${a.status}`)));
             }))),
@@ -137,7 +137,7 @@ export function cellView(ctx: AppCtx): View {
       const review = field('reviewAt', 'decision-review', t('reviewAt'), input({ type: 'datetime-local' }));
       const f = makeForm(ctx, {
         id: 'decision-form', title: t('openDecision'), fields: [question, options, owner, review], submit: t('openDecision'),
-        send: async () => post('/api/decisions', { question: question.control.value.trim(), options: listOf(options.control), ...(val(owner.control) ? { owner: owner.control.value } : {}), ...(isoOf(review.control) ? { reviewAt: isoOf(review.control) } : {}), ...(await authorTime()) }),
+        send: async () => post('/api/decisions', { question: question.control.value.trim(), options: listOf(options.control), ...(val(owner.control) ? { owner: owner.control.value } : {}), ...(isoOf(review.control) ? { reviewAt: isoOf(review.control) } : {}) }),
         done: () => {
           question.control.value = '';
           options.control.value = '';
@@ -152,7 +152,7 @@ export function cellView(ctx: AppCtx): View {
       const due = field('due', 'action-due', t('due'), input({ type: 'datetime-local' }));
       const f = makeForm(ctx, {
         id: 'action-form', title: t('addAction'), fields: [title, owner, person, due], submit: t('addAction'),
-        send: async () => post('/api/actions', { title: title.control.value.trim(), ownerPosition: owner.control.value, ...(val(person.control) ? { owner: val(person.control) } : {}), ...(isoOf(due.control) ? { due: isoOf(due.control) } : {}), ...(await authorTime()) }),
+        send: async () => post('/api/actions', { title: title.control.value.trim(), ownerPosition: owner.control.value, ...(val(person.control) ? { owner: val(person.control) } : {}), ...(isoOf(due.control) ? { due: isoOf(due.control) } : {}) }),
         done: () => {
           title.control.value = '';
           person.control.value = '';

@@ -1,7 +1,7 @@
 // Forms of the crisis cell: every control has a visible label, an error line right under it that
 // the server's validation fills by field path ({error: {path, details}}), and the keyboard works
 // as in any HTML form (Tab through, Enter submits, Escape cancels a form opened from a button).
-import { ApiError, get, post } from './api.ts';
+import { ApiError, post } from './api.ts';
 import { h } from './dom.ts';
 import { t } from './i18n.ts';
 import type { AppCtx } from './view.ts';
@@ -56,16 +56,6 @@ export function localOf(ms: number): string {
   const d = new Date(ms);
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-/**
- * The author time to send with a write. A live crisis: none (the server stamps now). A demo runs
- * its own clock from the article's Saturday afternoon: entries written in the demo carry that
- * clock's time, so the clocks, agenda and sitrep (which describe the demo's "now") include them.
- */
-export async function authorTime(key = 'at'): Promise<Record<string, string>> {
-  const c = await get<{ now: string; demo: boolean }>('/api/clock');
-  return c.demo ? { [key]: c.now } : {};
 }
 
 export interface FormSpec {

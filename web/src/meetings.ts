@@ -7,7 +7,7 @@ import { fmtTime, lbl, t, tw } from './i18n.ts';
 import { LETTER } from './board.ts';
 import type { ActionItem, Comms, Coordination, Decision, Meeting } from './coord-types.ts';
 import { cellNow, keepFocus, positionTitle } from './coordination.ts';
-import { authorTime, disclosure, field, input, isoOf, listOf, localOf, makeForm, select, textarea, val } from './forms.ts';
+import { disclosure, field, input, isoOf, listOf, localOf, makeForm, select, textarea, val } from './forms.ts';
 import type { AppCtx, View } from './view.ts';
 
 type Status = 'operational' | 'degraded' | 'down' | 'unknown';
@@ -52,7 +52,7 @@ function minutesForm(ctx: AppCtx, m: Meeting, close: () => void): HTMLElement {
   const text = field('minutes', `${pre}-text`, t('minutes'), textarea({ required: true, rows: '6' }));
   return makeForm(ctx, {
     id: pre, fields: [heldAt, attendees, text], submit: t('recordMinutes'), cancel: close,
-    send: async () => post('/api/meetings/minutes', { id: m.id, ...(isoOf(heldAt.control) ? { heldAt: isoOf(heldAt.control) } : {}), attendees: listOf(attendees.control), minutes: text.control.value.trim(), ...(await authorTime()) }),
+    send: async () => post('/api/meetings/minutes', { id: m.id, ...(isoOf(heldAt.control) ? { heldAt: isoOf(heldAt.control) } : {}), attendees: listOf(attendees.control), minutes: text.control.value.trim() }),
   }).el;
 }
 
@@ -102,7 +102,7 @@ export function meetingsView(ctx: AppCtx): View {
     const period = field('period', 'meeting-period', t('period'), select([['', '—'], ...c.periods.map((p) => [p.id, `${p.id} — ${p.name}`] as [string, string])]));
     return h('section', { class: 'panel', 'aria-labelledby': 'meeting-form-title' }, makeForm(ctx, {
       id: 'meeting-form', title: t('scheduleMeeting'), fields: [title, when, place, attendees, period], submit: t('schedule'),
-      send: async () => post('/api/meetings', { title: title.control.value.trim(), at: isoOf(when.control), ...(val(place.control) ? { place: val(place.control) } : {}), attendees: listOf(attendees.control), ...(val(period.control) ? { period: period.control.value } : {}), ...(await authorTime('writtenAt')) }),
+      send: async () => post('/api/meetings', { title: title.control.value.trim(), at: isoOf(when.control), ...(val(place.control) ? { place: val(place.control) } : {}), attendees: listOf(attendees.control), ...(val(period.control) ? { period: period.control.value } : {}) }),
       done: () => {
         title.control.value = '';
       },

@@ -7,7 +7,7 @@ import { fmtTime, t, tw } from './i18n.ts';
 import type { Key } from './i18n.ts';
 import type { Coordination } from './coord-types.ts';
 import { ASSESSMENT_VALUES, REPORT_KINDS } from './coord-types.ts';
-import { authorTime, disclosure, field, input, isoOf, listOf, makeForm, select, textarea, val } from './forms.ts';
+import { disclosure, field, input, isoOf, listOf, makeForm, select, textarea, val } from './forms.ts';
 import type { Field } from './forms.ts';
 import type { AppCtx } from './view.ts';
 
@@ -29,7 +29,7 @@ function awarenessForm(ctx: AppCtx, close: () => void): HTMLElement {
   const basis = field('basis', 'aware-basis', t('basis'), textarea({ required: true }), t('basisHint'));
   return makeForm(ctx, {
     id: 'awareness-form', fields: [awareAt, basis], submit: t('record'), cancel: close,
-    send: async () => post('/api/regulatory/awareness', { awareAt: isoOf(awareAt.control), basis: basis.control.value.trim(), ...(await authorTime()) }),
+    send: async () => post('/api/regulatory/awareness', { awareAt: isoOf(awareAt.control), basis: basis.control.value.trim() }),
     done: close,
   }).el;
 }
@@ -54,7 +54,6 @@ function breachForm(ctx: AppCtx, close: () => void): HTMLElement {
         ...(listOf(subjects.control).length ? { subjectCategories: listOf(subjects.control) } : {}),
         ...(n !== undefined ? { approxSubjects: Number(n) } : {}),
         ...(isoOf(awareAt.control) ? { awareAt: isoOf(awareAt.control) } : {}),
-        ...(await authorTime()),
       });
     },
     done: close,
@@ -75,7 +74,6 @@ function filingForm(ctx: AppCtx, close: () => void): HTMLElement {
       ...(val(authority.control) ? { authority: val(authority.control) } : {}),
       ...(val(reference.control) ? { reference: val(reference.control) } : {}),
       ...(val(delay.control) ? { delayReason: val(delay.control) } : {}),
-      ...(await authorTime()),
     }),
     done: close,
   }).el;
@@ -91,7 +89,7 @@ function assessForm(ctx: AppCtx, close: () => void): HTMLElement {
   return makeForm(ctx, {
     id: 'assess-form', fields, submit: t('record'), cancel: close,
     send: async () => {
-      const body: Record<string, unknown> = { source: source.control.value.trim(), ...(await authorTime()) };
+      const body: Record<string, unknown> = { source: source.control.value.trim() };
       for (const f of [...selects, rootCause, note]) if (val(f.control)) body[f.name] = val(f.control);
       return post('/api/incident/assess', body);
     },
