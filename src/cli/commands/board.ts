@@ -9,7 +9,7 @@ import { MEASURE_TYPES } from '../../core/model.ts';
 import { boardOf, cellOf, whatIfOf } from '../../app/board.ts';
 import type { WhatIfChange } from '../../app/board.ts';
 import { describeStoreTarget, openStore } from '../../app/store-config.ts';
-import { CrisisApp } from '../../app/crisis-app.ts';
+import type { CrisisApp } from '../../app/crisis-app.ts';
 import { buildDemoJournal, DEFAULT_SEED, DEMO_BOARD_AT } from '../../scenarios/index.ts';
 import { boardToJson, renderBoard, renderDiff, renderWhy } from '../board-text.ts';
 import type { Ctx } from '../context.ts';
@@ -154,10 +154,16 @@ export async function buildDemo(ctx: Ctx, opts: { at?: string | undefined; seed:
   const target = describeStoreTarget({ db: ctx.db, env: ctx.io.env, cwd: ctx.io.cwd });
   const cfg = { db: ctx.db, env: ctx.io.env, cwd: ctx.io.cwd };
   if (target.kind === 'sqlite' && existsSync(target.file)) {
-    const existing = await CrisisApp.open(await openStore(cfg, { mustExist: true }));
-    const isDemo = existing.state.crisis?.demo === true || existing.state.lastSeq === 0;
-    const name = existing.state.crisis?.name;
-    await existing.close();
+    // The first entry says what the journal is: no need to fold a whole crisis to find out.
+    const existing = await openStore(cfg, { mustExist: true });
+    let first: Awaited<ReturnType<typeof existing.read>>[number] | undefined;
+    try {
+      first = (await existing.read(0, 1))[0];
+    } finally {
+      await existing.close();
+    }
+    const isDemo = first === undefined || (first.kind === 'crisis.initialised' && first.payload.demo === true);
+    const name = first?.kind === 'crisis.initialised' ? first.payload.name : 'another journal';
     if (!isDemo && !opts.force) {
       throw new CrisisError('already-exists', `${target.file} holds the crisis "${name}", not a demo; refusing to overwrite it (use another --db, or --force)`);
     }

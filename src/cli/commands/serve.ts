@@ -2,6 +2,8 @@
  * `crisiscell serve`: the web cockpit and its API over the configured database, until Ctrl-C or
  * SIGTERM. The server module is imported when the command runs, so other commands stay quick.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CrisisError } from '../../core/errors.ts';
 import type { Ctx } from '../context.ts';
 import type { CommandSpec, Values } from '../spec.ts';
@@ -73,8 +75,6 @@ export const SERVE_COMMANDS: CommandSpec[] = [
       const ctx: Ctx = makeCtx(outer.io, outer.db ?? 'crisiscell-demo.db', outer.json);
       try {
         const { startServer, addDemoAccounts, demoAccounts } = await import('../../server/index.ts');
-        const { existsSync } = await import('node:fs');
-        const { resolve } = await import('node:path');
         const file = resolve(ctx.io.cwd, ctx.db ?? 'crisiscell-demo.db');
         const keep = v.keep === true && existsSync(file);
         const app = keep ? await ctx.openApp() : await buildDemo(ctx, { seed: DEFAULT_SEED, force: false });

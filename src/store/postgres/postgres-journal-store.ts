@@ -3,6 +3,7 @@
  * Appends take a transaction-scoped advisory lock, check the head, insert and NOTIFY in one
  * transaction; LISTEN on a dedicated connection tells every instance that something is new.
  */
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
@@ -200,6 +201,8 @@ export class PostgresJournalStore implements JournalStore, JournalImporter, Cred
    * REPEATABLE READ snapshot, so entries appended meanwhile are simply not in it.
    */
   async backup(destination: string): Promise<void> {
+    // Before the snapshot: no point reading the whole journal to then refuse the file.
+    if (existsSync(destination)) throw new CrisisError('already-exists', `${destination} exists; choose a new file for the backup`);
     const c = await this.pool.connect();
     let rows: RawRow[];
     let credentials: { name: string; hash: string }[];
@@ -211,8 +214,6 @@ export class PostgresJournalStore implements JournalStore, JournalImporter, Cred
     } finally {
       c.release();
     }
-    const { existsSync } = await import('node:fs');
-    if (existsSync(destination)) throw new CrisisError('already-exists', `${destination} exists; choose a new file for the backup`);
     const copy = openSqliteStore(destination, { pollMs: 0 });
     try {
       await copy.importSealed(rows.map((r) => entryFromRow(toStored(r))));
