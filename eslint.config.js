@@ -1,8 +1,31 @@
-// Lint: TypeScript recommended rules plus the dependency rule of docs/architecture
-// (cli, server -> app -> core <- store; hunt and scenarios depend on core only).
+// Lint: TypeScript recommended rules plus the dependency rule of the README, from one table:
+//   main wires; cli, server -> app -> core; store -> core; hunt -> core; scenarios -> core, hunt.
+// `app` never imports store, scenarios, server, cli or main: it is handed what it needs by
+// src/main. The CLI reaches the server only from `serve` (commands/serve.ts).
+// scripts/check-layer-rule.mjs feeds this config one bad import per forbidden edge and fails
+// unless each is an error (it runs in `npm run lint` and in `npm test`).
 import tseslint from 'typescript-eslint';
 
-const layer = (name) => ({ group: [`**/${name}/**`, `**/${name}`], message: `this layer may not import src/${name}` });
+/** Every layer of src/ and the layers it may import (besides itself). */
+export const LAYERS = {
+  core: [],
+  store: ['core'],
+  hunt: ['core'],
+  scenarios: ['core', 'hunt'],
+  app: ['core', 'hunt'],
+  server: ['app', 'core', 'hunt'],
+  cli: ['app', 'core', 'hunt', 'scenarios', 'main'],
+  main: ['app', 'core', 'store', 'scenarios', 'hunt'],
+};
+
+const layer = (name, from) => ({
+  group: [`**/${name}/**`, `**/${name}`],
+  message: `src/${from} may not import src/${name} (the rule: ${from} -> ${LAYERS[from].join(', ') || 'nothing but itself'}; see the README's layout)`,
+});
+const forbidden = (from, extra = []) => Object.keys(LAYERS).filter((l) => l !== from && !LAYERS[from].includes(l) && !extra.includes(l)).map((l) => layer(l, from));
+
+const PURE = { regex: '^(?!\\.)', message: 'src/core is pure: no node:*, no packages, no I/O. Time and randomness come in as parameters.' };
+const PURE_SCENARIOS = { regex: '^(?!\\.)', message: 'src/scenarios are pure data generators: no node:*, no packages.' };
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'web/dist/**', 'coverage/**'] },
@@ -13,17 +36,19 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The layer rule holds for tests next to the code too: a test reaches other layers only through
+  // test/support (which is outside src/ and may use anything).
+  ...Object.keys(LAYERS).map((from) => ({
+    files: [`src/${from}/**/*.ts`],
+    ignores: from === 'cli' ? ['src/cli/commands/serve.ts'] : [],
+    rules: { 'no-restricted-imports': ['error', { patterns: forbidden(from) }] },
+  })),
+  { files: ['src/cli/commands/serve.ts'], rules: { 'no-restricted-imports': ['error', { patterns: forbidden('cli', ['server']) }] } },
   {
-    // Tests of the core may use node:test, node:assert and the platform hash; the core itself may not.
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^(?!\\.)', message: 'src/core is pure: no node:*, no packages, no I/O. Time and randomness come in as parameters.' },
-          layer('store'), layer('app'), layer('cli'), layer('server'), layer('hunt'), layer('scenarios'),
-        ],
-      }],
+      'no-restricted-imports': ['error', { patterns: [PURE, ...forbidden('core')] }],
       'no-restricted-globals': ['error',
         { name: 'process', message: 'src/core has no process.' },
         { name: 'fetch', message: 'src/core does no I/O.' },
@@ -39,33 +64,6 @@ export default tseslint.config(
   {
     files: ['src/scenarios/**/*.ts'],
     ignores: ['src/scenarios/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^(?!\\.)', message: 'scenarios are pure data generators over core.' },
-          layer('store'), layer('app'), layer('cli'), layer('server'), layer('hunt'),
-        ],
-      }],
-    },
-  },
-  {
-    files: ['src/hunt/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('store'), layer('app'), layer('cli'), layer('server'), layer('scenarios')] }] },
-  },
-  {
-    files: ['src/store/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('app'), layer('cli'), layer('server'), layer('hunt'), layer('scenarios')] }] },
-  },
-  {
-    files: ['src/app/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('cli'), layer('server')] }] },
-  },
-  {
-    files: ['src/server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('cli'), layer('store')] }] },
-  },
-  {
-    files: ['src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('store')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [PURE_SCENARIOS, ...forbidden('scenarios')] }] },
   },
 );

@@ -8,7 +8,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvtxFile } from '../src/hunt/evtx/index.ts';
-import { fuzzSeeds } from '../src/hunt/evtx/fuzz.ts';
+import { fuzzSeeds } from '../test/support/evtx-fuzz.ts';
 import type { Figure } from './report.ts';
 import { formatNumber, peakRssMb, report } from './report.ts';
 

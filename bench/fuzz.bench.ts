@@ -4,7 +4,7 @@
 // under 1 s, heap after GC bounded. Prints files/s.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { forceGc, fuzzSeeds, runFuzz } from '../src/hunt/evtx/fuzz.ts';
+import { forceGc, fuzzSeeds, runFuzz } from '../test/support/evtx-fuzz.ts';
 import { formatNumber, report } from './report.ts';
 
 function arg(name: string, fallback: number): number {

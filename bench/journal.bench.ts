@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-journal-store.ts';
 import { openPostgresStore } from '../src/store/postgres/postgres-journal-store.ts';
-import type { JournalStore } from '../src/store/journal-store.ts';
+import type { JournalStore } from '../src/core/journal-store.ts';
 import type { AnyEntry, EntryDraft } from '../src/core/journal.ts';
 import { foldJournal } from '../src/core/state.ts';
 import { assetId, entryId, measureId, siteId } from '../src/core/ids.ts';

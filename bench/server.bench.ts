@@ -20,14 +20,12 @@ const BIN = fileURLToPath(new URL('../bin/crisiscell.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function child(db: string): Promise<void> {
-  const { openStore } = await import('../src/app/store-config.ts');
-  const { CrisisApp } = await import('../src/app/crisis-app.ts');
+  const { addDemoAccounts, openCrisisApp } = await import('../src/main/wiring.ts');
   const { buildDemoJournal } = await import('../src/scenarios/index.ts');
-  const { addDemoAccounts } = await import('../src/server/accounts.ts');
   const { createCockpit } = await import('../src/server/index.ts');
-  const app = await CrisisApp.open(await openStore({ db, env: {}, cwd: process.cwd() }));
+  const app = await openCrisisApp({ db, env: {}, cwd: process.cwd() }, { create: true });
   await app.appendDrafts({ name: 'system', role: 'admin' }, 'journal.import', buildDemoJournal());
-  await addDemoAccounts(app, { name: 'system', role: 'admin' });
+  await addDemoAccounts(app);
   const cockpit = createCockpit(app);
   cockpit.server.listen(0, '127.0.0.1', () => {
     process.send?.({ port: (cockpit.server.address() as AddressInfo).port });

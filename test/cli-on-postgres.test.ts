@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import pg from 'pg';
-import { runCli } from '../src/cli/test-io.ts';
-import { describeStoreTarget } from '../src/app/store-config.ts';
-import { PG_REQUIRED, postgresProblem, TEST_PG_URL } from '../src/store/postgres/test-postgres.ts';
+import { runCli } from './support/cli-io.ts';
+import { describeStoreTarget } from '../src/main/wiring.ts';
+import { PG_REQUIRED, postgresProblem, TEST_PG_URL } from './support/postgres.ts';
 
 const url = TEST_PG_URL;
 const examples = fileURLToPath(new URL('../examples/estate/', import.meta.url));

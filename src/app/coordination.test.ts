@@ -21,8 +21,8 @@ import {
   upsertContact,
   updateAction,
 } from './coordination.ts';
-import type { Kit } from './coordination-test-kit.ts';
-import { admin, commander, commsLead, itLead, medical, openKit } from './coordination-test-kit.ts';
+import type { Kit } from '../../test/support/coordination.ts';
+import { admin, commander, commsLead, itLead, medical, openKit } from '../../test/support/coordination.ts';
 
 async function refused(kit: Kit, code: string, fn: () => Promise<unknown>, message: RegExp): Promise<void> {
   const before = kit.app.state.lastSeq;

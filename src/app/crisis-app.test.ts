@@ -4,11 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CrisisApp } from './crisis-app.ts';
-import { openSqliteStore } from '../store/sqlite/sqlite-journal-store.ts';
+import type { CrisisApp } from './crisis-app.ts';
+import { openTestApp } from '../../test/support/app.ts';
 import { CrisisError } from '../core/errors.ts';
 import type { Actor } from './permissions.ts';
-import { buildDemoJournal, DEMO_BOARD_AT } from '../scenarios/index.ts';
 
 const it_lead: Actor = { name: 'it-lead', role: 'it' };
 const observer: Actor = { name: 'press-observer', role: 'observer' };
@@ -18,10 +17,10 @@ const estate = ['sites.csv', 'services.csv', 'assets.csv', 'dependencies.csv'].m
 async function withApps(fn: (a: CrisisApp, b: CrisisApp) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-app-'));
   const file = join(dir, 'c.db');
-  const a = await CrisisApp.open(openSqliteStore(file, { pollMs: 0 }), { now: () => '2022-05-14T04:00:00+02:00' });
+  const a = await openTestApp(file, { now: () => '2022-05-14T04:00:00+02:00' });
   await a.init({ name: 'admin', role: 'admin' }, {});
   await a.importEstate({ name: 'admin', role: 'admin' }, estate);
-  const b = await CrisisApp.open(openSqliteStore(file, { pollMs: 0 }));
+  const b = await openTestApp(file);
   try {
     await fn(a, b);
   } finally {
@@ -66,24 +65,5 @@ describe('the application layer', () => {
       const back = await a.note(it_lead, { type: 'fact', text: 'ER noticed at 03:25', at: '2022-05-14T03:25:00+02:00' });
       assert.equal(back.at, '2022-05-14T03:25:00+02:00');
     });
-  });
-
-  it('runs the demo on its own clock from the article\'s Saturday 15:00, and a real crisis on real time', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cc-clock-'));
-    try {
-      const demo = await CrisisApp.open(openSqliteStore(join(dir, 'demo.db'), { pollMs: 0 }));
-      await demo.appendDrafts({ name: 'admin', role: 'admin' }, 'crisis.init', buildDemoJournal());
-      const demoNow = Date.parse(demo.clockNow());
-      assert.ok(demoNow >= Date.parse(DEMO_BOARD_AT) && demoNow < Date.parse(DEMO_BOARD_AT) + 60_000, demo.clockNow());
-      const e = await demo.note(it_lead, { type: 'fact', text: 'written during the exercise' });
-      assert.ok(Date.parse(e.at) < Date.parse('2022-05-15T00:00:00+02:00'), e.at);
-      await demo.close();
-      const real = await CrisisApp.open(openSqliteStore(join(dir, 'real.db'), { pollMs: 0 }));
-      await real.init({ name: 'admin', role: 'admin' }, {});
-      assert.ok(Math.abs(Date.parse(real.clockNow()) - Date.now()) < 5_000);
-      await real.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -18,18 +18,24 @@ import type { CrisisState } from '../core/state.ts';
 import { Projection, stateAt, statusOf } from '../core/state.ts';
 import type { EstateFile } from '../core/estate-import.ts';
 import { importEstate } from '../core/estate-import.ts';
-import type { OpenedStore } from '../store/open-store.ts';
-import { sha256 } from '../store/sha256.ts';
+import type { CrisisStore } from '../core/journal-store.ts';
+import type { Sha256 } from '../core/journal.ts';
 import type { Action, Actor } from './permissions.ts';
 import { isAllowed } from './permissions.ts';
 import { assetSetInput, initInput, isoTime, measureInput, noteInput } from './schemas.ts';
 import type { AssetSetInput, MeasureInput } from './schemas.ts';
 import { validate } from './validate.ts';
-import { DEMO_BOARD_AT } from '../scenarios/index.ts';
 
 export interface AppOptions {
+  /** SHA-256 of a UTF-8 string, hex: the platform's, handed in by the wiring (src/main). */
+  readonly hash: Sha256;
   /** The author's wall clock, ISO with offset. Injected so tests and replays control time. */
   readonly now?: () => string;
+  /**
+   * The demo's clock, used instead of `now` while the journal is a demo (the wiring starts it at
+   * the article's moment). Without it a demo runs on `now` like any crisis.
+   */
+  readonly demoNow?: () => string;
   readonly newId?: () => string;
 }
 
@@ -50,35 +56,29 @@ export class CrisisApp {
   private projection: Projection;
   private readonly now: () => string;
   private readonly newId: () => string;
+  /** SHA-256 as the journal's chain uses it. */
+  readonly hash: Sha256;
   private lock: Promise<void> = Promise.resolve();
 
   private constructor(
-    readonly store: OpenedStore,
+    readonly store: CrisisStore,
     projection: Projection,
     opts: AppOptions,
   ) {
     this.projection = projection;
-    this.now = opts.now ?? this.wallOrDemoClock();
+    this.hash = opts.hash;
+    const wall = opts.now ?? (() => new Date().toISOString());
+    const demo = opts.demoNow;
+    // Real time for a real crisis. The demo journal is set in May 2022, where real time would put
+    // every clock years overdue and stamp new entries after the whole story: it runs on the clock
+    // the wiring hands in, for every entry written and every report asked, from the CLI, the API
+    // or the web UI alike.
+    this.now = demo === undefined ? wall : () => (this.projection.crisis?.demo === true ? demo() : wall());
     this.newId = opts.newId ?? randomUUID;
   }
 
-  /**
-   * Real time for a real crisis. The demo journal is set in May 2022, where real time would put
-   * every clock years overdue and stamp new entries after the whole story: its clock starts at the
-   * article's moment (Saturday 15:00) when the app opens and runs from there, for every entry
-   * written and every report asked, whether from the CLI, the API or the web UI.
-   */
-  private wallOrDemoClock(): () => string {
-    const opened = Date.now();
-    return () => {
-      const now = Date.now();
-      if (this.projection.crisis?.demo !== true) return new Date(now).toISOString();
-      return new Date(Date.parse(DEMO_BOARD_AT) + (now - opened)).toISOString();
-    };
-  }
-
   /** Opens the app over a store, folding the whole journal into memory. */
-  static async open(store: OpenedStore, opts: AppOptions = {}): Promise<CrisisApp> {
+  static async open(store: CrisisStore, opts: AppOptions): Promise<CrisisApp> {
     const p = new Projection();
     for await (const e of store.readAll()) p.apply(e);
     return new CrisisApp(store, p, opts);
@@ -296,7 +296,7 @@ export class CrisisApp {
     this.authorize(actor, 'journal.import');
     const head = await this.store.head();
     if (head.seq !== 0) throw new CrisisError('already-exists', `${this.store.location} already holds ${head.seq} entries; import a journal into an empty database`);
-    const verifier = new ChainVerifier(sha256);
+    const verifier = new ChainVerifier(this.hash);
     const entries: AnyEntry[] = [];
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     let lineNo = 0;

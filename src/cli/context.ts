@@ -3,11 +3,11 @@
  * and turning errors into messages and exit codes.
  */
 import { userInfo } from 'node:os';
-import { CrisisApp } from '../app/crisis-app.ts';
+import type { CrisisApp } from '../app/crisis-app.ts';
 import type { Actor, Role } from '../app/permissions.ts';
 import { ROLES } from '../app/permissions.ts';
-import { openStore } from '../app/store-config.ts';
-import type { OpenedStore } from '../app/store-config.ts';
+import type { CrisisStore } from '../core/journal-store.ts';
+import { openCrisisApp, openCrisisStore } from '../main/wiring.ts';
 import { codeToExit, CrisisError, formatProblem } from '../core/errors.ts';
 import type { CliIo } from './io.ts';
 
@@ -24,7 +24,7 @@ export interface Ctx {
    * Opens the store without folding the journal: for verify, backup and export, which must work
    * on a journal that can no longer be folded (an altered entry is exactly what verify is for).
    */
-  openStoreOnly(): Promise<OpenedStore>;
+  openStoreOnly(): Promise<CrisisStore>;
   actor(): Actor;
   /** Closes whatever openApp opened. */
   close(): Promise<void>;
@@ -34,7 +34,7 @@ export interface Ctx {
 
 export function makeCtx(io: CliIo, db: string | undefined, json: boolean): Ctx {
   const opened: CrisisApp[] = [];
-  const stores: OpenedStore[] = [];
+  const stores: CrisisStore[] = [];
   return {
     io,
     db,
@@ -44,13 +44,12 @@ export function makeCtx(io: CliIo, db: string | undefined, json: boolean): Ctx {
     err: (t) => void io.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     printJson: (v) => void io.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
     openStoreOnly: async () => {
-      const store = await openStore({ db, env: io.env, cwd: io.cwd }, { mustExist: true });
+      const store = await openCrisisStore({ db, env: io.env, cwd: io.cwd });
       stores.push(store);
       return store;
     },
     openApp: async (opts = {}) => {
-      const store = await openStore({ db, env: io.env, cwd: io.cwd }, { mustExist: opts.create !== true });
-      const app = await CrisisApp.open(store);
+      const app = await openCrisisApp({ db, env: io.env, cwd: io.cwd }, { create: opts.create === true });
       opened.push(app);
       return app;
     },

@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { ReadError } from './record.ts';
 import type { Level } from './sigma/compile.ts';
 import { CorrelationEngine, type CorrelationHit, type CorrelationInput } from './sigma/correlation.ts';
-import type { Placeholders } from './sigma/field-test.ts';
+import type { Placeholders } from './sigma/modifiers.ts';
 import { RuleSet, type RuleDoc } from './sigma/ruleset.ts';
 import { scanFile, type WireDetection } from './pipeline-scan.ts';
 import type { FromWorker, ToWorker } from './pipeline-protocol.ts';

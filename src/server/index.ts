@@ -13,7 +13,7 @@ import type { CrisisApp } from '../app/crisis-app.ts';
 import { isAllowed } from '../app/permissions.ts';
 import type { Action, Actor } from '../app/permissions.ts';
 import { CrisisError } from '../core/errors.ts';
-import { currentActor } from './accounts.ts';
+import { currentActor } from '../app/accounts.ts';
 import { BoardService } from './board-service.ts';
 import { applySecurityHeaders, DEFAULT_BODY_LIMIT, HttpError, parseCookies, readJsonBody, sendError, sendJson } from './http.ts';
 import { LiveHub } from './live.ts';
@@ -27,8 +27,6 @@ import type { SessionOptions } from './sessions.ts';
 import { StaticFiles } from './static-files.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
-export { demoAccounts, addDemoAccounts } from './accounts.ts';
-export type { DemoAccount } from './accounts.ts';
 export { ROUTES } from './routes.ts';
 
 export interface CockpitOptions {

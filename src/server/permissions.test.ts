@@ -8,8 +8,8 @@ import { isAllowed, ROLES } from '../app/permissions.ts';
 import type { Action, Role } from '../app/permissions.ts';
 import { ROUTES } from './routes.ts';
 import type { Route } from './router.ts';
-import type { TestServer } from './test-support.ts';
-import { raw, startTestServer } from './test-support.ts';
+import type { TestServer } from '../../test/support/server.ts';
+import { raw, startTestServer } from '../../test/support/server.ts';
 
 const concrete = (r: Route): string => r.path.replace(':id', 'radiology@hsp-north').replace(':name', 'observer').replace(':site', 'hsp-north');
 

@@ -13,7 +13,7 @@ import { CrisisError } from '../core/errors.ts';
 import type { AssetId } from '../core/ids.ts';
 import { statusOf } from '../core/state.ts';
 import { ASSET_KINDS, RECOVERY_STATES, SECURITY_STATES } from '../core/model.ts';
-import { addUser, authenticate, changeRole, currentActor, disableUser, listUsers, loginInput, userAddInput, userDisableInput, userRoleInput } from './accounts.ts';
+import { addUser, authenticate, changeRole, currentActor, disableUser, listUsers, loginInput, userAddInput, userDisableInput, userRoleInput } from '../app/accounts.ts';
 import { whatIfInput } from './board-service.ts';
 import { clientEntry } from './live.ts';
 import { clientIp, HttpError } from './http.ts';

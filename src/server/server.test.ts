@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { errorResponse } from './http.ts';
-import type { TestServer } from './test-support.ts';
-import { Client, loggedIn, raw, startTestServer } from './test-support.ts';
+import type { TestServer } from '../../test/support/server.ts';
+import { Client, loggedIn, raw, startTestServer } from '../../test/support/server.ts';
 
 type Json = Record<string, unknown>;
 const err = (r: { json: unknown }): Json => ((r.json as Json).error ?? {}) as Json;
@@ -339,10 +339,8 @@ describe('HTTP API', () => {
       try {
         await s.wait((e) => e.event === 'hello', 1000);
         // A second app on the same file, as `crisiscell note` from a terminal would be.
-        const { openStore } = await import('../app/store-config.ts');
-        const { CrisisApp } = await import('../app/crisis-app.ts');
-        const store = await openStore({ db: t.app.store.location.replace(/^sqlite:/, ''), env: {}, cwd: '/' }, { mustExist: true });
-        const other = await CrisisApp.open(store);
+        const { openTestApp } = await import('../../test/support/app.ts');
+        const other = await openTestApp(t.app.store.location.replace(/^sqlite:/, ''));
         await other.note({ name: 'cli:nurse', role: 'admin' }, { type: 'fact', text: 'from the terminal' });
         await other.close();
         await s.wait((e) => e.event === 'entry' && e.data.includes('from the terminal'), 1500);

@@ -13,7 +13,7 @@ import { GENESIS_HASH } from '../core/journal.ts';
 import type { EntryKind, EntryPayloads } from '../core/entries.ts';
 import { entryId } from '../core/ids.ts';
 import { CrisisError } from '../core/errors.ts';
-import type { CredentialStore, JournalImporter, JournalStore } from './journal-store.ts';
+import type { CredentialStore, JournalImporter, JournalStore } from '../core/journal-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-journal-store.ts';
 
 export interface StoreUnderTest {

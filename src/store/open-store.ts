@@ -3,7 +3,7 @@
  * from `--db`, else `CRISISCELL_DB`, else `./crisiscell.db`.
  */
 import { resolve } from 'node:path';
-import type { CredentialStore, JournalImporter, JournalStore } from './journal-store.ts';
+import type { CrisisStore } from '../core/journal-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-journal-store.ts';
 import { openPostgresStore } from './postgres/postgres-journal-store.ts';
 
@@ -13,7 +13,7 @@ export interface StoreConfig {
   readonly cwd: string;
 }
 
-export type OpenedStore = JournalStore & JournalImporter & CredentialStore;
+export type OpenedStore = CrisisStore;
 
 export function describeStoreTarget(cfg: StoreConfig): { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } {
   const url = cfg.env.DATABASE_URL;

@@ -6,15 +6,15 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { createCockpit } from '../../src/server/index.ts';
 import { ensureWebBuilt } from '../../src/server/web-build.ts';
-import { makeDemoApp } from '../../src/server/test-support.ts';
-import { demoAccounts } from '../../src/server/accounts.ts';
+import { makeDemoApp } from '../support/server.ts';
+import { DEMO_ACCOUNTS } from '../../src/scenarios/index.ts';
 import type { CrisisApp } from '../../src/app/crisis-app.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumPresent = existsSync(CHROMIUM);
 /** Outside CI a machine without Chromium skips with one line; in CI its absence is a failure. */
 export const skipWithoutChromium = !chromiumPresent && !process.env.CI ? `${CHROMIUM} not installed (apt-get install chromium)` : false;
-export const demoPassword = (name: string): string => demoAccounts().find((a) => a.name === name)?.password ?? '';
+export const demoPassword = (name: string): string => DEMO_ACCOUNTS.find((a) => a.name === name)?.password ?? '';
 
 export interface CockpitInChromium {
   readonly app: CrisisApp;

@@ -2,7 +2,7 @@
  * The downtime pack of one site as print-ready HTML: what works and how to work without IT, and the
  * numbers to call when the switchboard is down. Meant to be printed and pinned up on the ward.
  */
-import type { DowntimePack } from '../../core/coordination/sitrep.ts';
+import type { DowntimePack } from '../../core/reports/sitrep.ts';
 import { esc, htmlDocument, status } from './html-kit.ts';
 
 /** Renders a downtime pack as a standalone HTML document. */

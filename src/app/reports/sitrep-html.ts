@@ -3,7 +3,7 @@
  * spirit of the hospital incident briefing form: summary first, then the board, objectives,
  * decisions, actions, clocks, communications, positions and the next meeting.
  */
-import type { ServiceGroup, SitrepModel } from '../../core/coordination/sitrep.ts';
+import type { ServiceGroup, SitrepModel } from '../../core/reports/sitrep.ts';
 import { esc, htmlDocument, status } from './html-kit.ts';
 
 const pct = (x: number) => `${Math.round(x * 100)}&nbsp;%`;

@@ -1,5 +1,5 @@
 /** The situation report as Markdown: for the logbook, e-mail (when it works) and plain terminals. */
-import type { SitrepModel } from '../../core/coordination/sitrep.ts';
+import type { SitrepModel } from '../../core/reports/sitrep.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const pct = (x: number) => `${Math.round(x * 100)} %`;

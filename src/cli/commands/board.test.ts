@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../test-io.ts';
+import { runCli } from '../../../test/support/cli-io.ts';
 import { parseChange } from './board.ts';
 
 interface JsonBoard {

@@ -8,7 +8,7 @@ import type { SiteId } from '../../core/ids.ts';
 import { MEASURE_TYPES } from '../../core/model.ts';
 import { boardOf, cellOf, whatIfOf } from '../../app/board.ts';
 import type { WhatIfChange } from '../../app/board.ts';
-import { describeStoreTarget, openStore } from '../../app/store-config.ts';
+import { describeStoreTarget, openCrisisStore } from '../../main/wiring.ts';
 import type { CrisisApp } from '../../app/crisis-app.ts';
 import { buildDemoJournal, DEFAULT_SEED, DEMO_BOARD_AT } from '../../scenarios/index.ts';
 import { boardToJson, renderBoard, renderDiff, renderWhy } from '../board-text.ts';
@@ -155,7 +155,7 @@ export async function buildDemo(ctx: Ctx, opts: { at?: string | undefined; seed:
   const cfg = { db: ctx.db, env: ctx.io.env, cwd: ctx.io.cwd };
   if (target.kind === 'sqlite' && existsSync(target.file)) {
     // The first entry says what the journal is: no need to fold a whole crisis to find out.
-    const existing = await openStore(cfg, { mustExist: true });
+    const existing = await openCrisisStore(cfg);
     let first: Awaited<ReturnType<typeof existing.read>>[number] | undefined;
     try {
       first = (await existing.read(0, 1))[0];

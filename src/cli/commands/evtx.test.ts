@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { CliIo } from '../io.ts';
 import { evtxCommand } from './evtx.ts';
-import { buildChunk, buildFile, fixChunkCrcs, standardEvent, standardSystemValues, v } from '../../hunt/evtx/fixture-builder.ts';
-import type { RecordSpec } from '../../hunt/evtx/fixture-builder.ts';
+import { buildChunk, buildFile, fixChunkCrcs, standardEvent, standardSystemValues, v } from '../../../test/support/evtx-builder.ts';
+import type { RecordSpec } from '../../../test/support/evtx-builder.ts';
 
 /** A writable that keeps what it gets; `slow` acknowledges each write later (back-pressure). */
 function sink(slow = false): { stream: Writable; text: () => string } {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { runCli } from '../test-io.ts';
+import { runCli } from '../../../test/support/cli-io.ts';
 import { allCommands } from '../main.ts';
 
 const examples = fileURLToPath(new URL('../../../examples/estate/', import.meta.url));

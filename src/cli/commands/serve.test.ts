@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../test-io.ts';
+import { runCli } from '../../../test/support/cli-io.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/crisiscell.mjs', import.meta.url));
 

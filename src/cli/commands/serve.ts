@@ -11,6 +11,7 @@ import { str } from '../spec.ts';
 import { buildDemo } from './board.ts';
 import { makeCtx } from '../context.ts';
 import { DEFAULT_SEED } from '../../scenarios/index.ts';
+import { addDemoAccounts, DEMO_ACCOUNTS } from '../../main/wiring.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -74,18 +75,18 @@ export const SERVE_COMMANDS: CommandSpec[] = [
       const { port, host } = listenOptions(outer, v);
       const ctx: Ctx = makeCtx(outer.io, outer.db ?? 'crisiscell-demo.db', outer.json);
       try {
-        const { startServer, addDemoAccounts, demoAccounts } = await import('../../server/index.ts');
+        const { startServer } = await import('../../server/index.ts');
         const file = resolve(ctx.io.cwd, ctx.db ?? 'crisiscell-demo.db');
         const keep = v.keep === true && existsSync(file);
         const app = keep ? await ctx.openApp() : await buildDemo(ctx, { seed: DEFAULT_SEED, force: false });
-        if (!keep) await addDemoAccounts(app, { name: 'system', role: 'admin' });
+        if (!keep) await addDemoAccounts(app);
         const server = await startServer({ app, port, host, buildWeb: ctx.io.env.CRISISCELL_WEB_BUILD !== 'skip', log: (l) => ctx.err(l) });
-        if (ctx.json) ctx.printJson({ url: server.url, db: app.store.location, accounts: demoAccounts().map((a) => ({ name: a.name, role: a.role, password: a.password })) });
+        if (ctx.json) ctx.printJson({ url: server.url, db: app.store.location, accounts: DEMO_ACCOUNTS.map((a) => ({ name: a.name, role: a.role, password: a.password })) });
         else {
           ctx.out(`crisiscell demo cockpit: ${server.url}`);
           ctx.out(`Demo crisis: ${app.store.location} (${app.state.lastSeq} entries; rebuilt at each start unless --keep)`);
           ctx.out('Demo logins (name / password):');
-          for (const a of demoAccounts()) ctx.out(`  ${a.name.padEnd(10)} ${a.password.padEnd(22)} ${a.role}`);
+          for (const a of DEMO_ACCOUNTS) ctx.out(`  ${a.name.padEnd(10)} ${a.password.padEnd(22)} ${a.role}`);
           ctx.err('Ctrl-C to stop.');
         }
         await untilSignal();

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '../../server/test-support.ts';
-import { runCli } from '../test-io.ts';
+import { Client } from '../../../test/support/server.ts';
+import { runCli } from '../../../test/support/cli-io.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/crisiscell.mjs', import.meta.url));
 

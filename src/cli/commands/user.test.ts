@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { CliIo } from '../io.ts';
 import { main } from '../main.ts';
-import { runCli } from '../test-io.ts';
+import { runCli } from '../../../test/support/cli-io.ts';
 
 /** Runs the CLI with text on stdin (CliIo has no stdin: user.ts reads `io.stdin` when present). */
 async function withStdin(argv: string[], stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { CrisisError } from '../../core/errors.ts';
-import { addUser, changeRole, disableUser, listUsers } from '../../server/accounts.ts';
+import { addUser, changeRole, disableUser, listUsers } from '../../app/accounts.ts';
 import type { Ctx } from '../context.ts';
 import type { CommandSpec } from '../spec.ts';
 import { str } from '../spec.ts';

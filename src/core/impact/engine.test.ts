@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImpactEngine } from './engine.ts';
-import { TestEstate } from './test-estate.ts';
+import { TestEstate } from '../../../test/support/impact-estate.ts';
 import type { AssetId, ServiceId } from '../ids.ts';
 import { serviceIdOf, siteId } from '../ids.ts';
 

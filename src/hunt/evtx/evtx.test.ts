@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventRecord, ReadError } from '../record.ts';
 import { readEvtxBuffer, readEvtxFile } from './index.ts';
-import type { RecordSpec, TplNode, Value } from './fixture-builder.ts';
+import type { RecordSpec, TplNode, Value } from '../../../test/support/evtx-builder.ts';
 import {
   attr, buildChunk, buildFile, CHUNK_SIZE, el, fixChunkCrcs, standardEvent, standardSystemValues, sub, text, v,
-} from './fixture-builder.ts';
+} from '../../../test/support/evtx-builder.ts';
 
 function read(buf: Uint8Array): { records: EventRecord[]; errors: ReadError[]; summary: ReturnType<typeof readEvtxBuffer> } {
   const records: EventRecord[] = [];

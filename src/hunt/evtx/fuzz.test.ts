@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { forceGc, fuzzSeeds, runFuzz } from './fuzz.ts';
+import { forceGc, fuzzSeeds, runFuzz } from '../../../test/support/evtx-fuzz.ts';
 
 const evtxDir = fileURLToPath(new URL('../../../../shared/corpus/evtx', import.meta.url));
 /** EVTX_FUZZ_SEED=<n> replays a reported failure; the default seed keeps CI deterministic. */

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import type { EventRecord, EventValue } from '../record.ts';
 import { readRuleDocs, RuleSet } from '../sigma/ruleset.ts';
 import { runHunt, type Detection } from '../pipeline.ts';
-import { makeRecord } from '../sigma/test-helpers.ts';
+import { makeRecord } from '../../../test/support/sigma.ts';
 import { builtinRulesDir } from './index.ts';
 
 const dir = builtinRulesDir();

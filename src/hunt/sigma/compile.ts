@@ -4,7 +4,7 @@
  */
 import { compileCondition, conditionEventIds, parseCondition, type Cond } from './condition.ts';
 import type { EventView } from './event-view.ts';
-import { compileField, compileFieldTest, type Placeholders, type Predicate } from './field-test.ts';
+import { compileField, compileFieldTest, type Placeholders, type Predicate } from './modifiers.ts';
 import { conditionNeed, needAnd, needOr, type Need } from './prefilter.ts';
 import { resolveLogsource, type LogsourceTable, type LogsourceVariant } from './logsource.ts';
 

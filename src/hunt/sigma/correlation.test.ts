@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { CorrelationEngine, parseCorrelation, parseTimespan, type CorrelationHit, type CorrelationInput, type CorrelationRule } from './correlation.ts';
-import { ruleSetFrom } from './test-helpers.ts';
+import { ruleSetFrom } from '../../../test/support/sigma.ts';
 
 const T0 = Date.parse('2026-08-20T10:00:00Z');
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Automaton } from './prefilter.ts';
 import { readRuleDocs, RuleSet } from './ruleset.ts';
-import { ruleSetFrom, detectionRule, makeRecord } from './test-helpers.ts';
+import { ruleSetFrom, detectionRule, makeRecord } from '../../../test/support/sigma.ts';
 import { readEvidenceFile } from '../sources/index.ts';
 import { builtinRulesDir } from '../rules/index.ts';
 

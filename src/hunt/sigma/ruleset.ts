@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { compileRule, LEVELS, RuleError, type CompiledRule, type CompiledVariant, type CompileOptions, type Level, type RuleMeta } from './compile.ts';
 import { fieldsNeeded, parseCorrelation, type CorrelationRule } from './correlation.ts';
 import { EventView } from './event-view.ts';
-import type { Placeholders, Predicate } from './field-test.ts';
+import type { Placeholders, Predicate } from './modifiers.ts';
 import type { LogsourceTable } from './logsource.ts';
 import { buildScans, type FieldScan, type Need } from './prefilter.ts';
 import type { EventRecord } from '../record.ts';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { matches, problemOf, ruleSetFrom, detectionRule, makeRecord } from './test-helpers.ts';
+import { matches, problemOf, ruleSetFrom, detectionRule, makeRecord } from '../../../test/support/sigma.ts';
 import { parseSigmaString, STAR } from './pattern.ts';
 import { compileCidr } from './cidr.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { runJournalStoreContract } from '../journal-store.contract.ts';
 import { openPostgresStore } from './postgres-journal-store.ts';
-import { PG_REQUIRED, postgresProblem, TEST_PG_URL } from './test-postgres.ts';
+import { PG_REQUIRED, postgresProblem, TEST_PG_URL } from '../../../test/support/postgres.ts';
 
 const url = TEST_PG_URL;
 const required = PG_REQUIRED;

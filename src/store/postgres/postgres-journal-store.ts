@@ -8,7 +8,7 @@ import pg from 'pg';
 import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
-import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../journal-store.ts';
+import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../../core/journal-store.ts';
 import { sha256 } from '../sha256.ts';
 import { openSqliteStore } from '../sqlite/sqlite-journal-store.ts';
 

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
-import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../journal-store.ts';
+import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../../core/journal-store.ts';
 import { sha256 } from '../sha256.ts';
 
 /** The slice of better-sqlite3 this adapter uses. */

@@ -1,15 +1,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_AWARENESS, DEMO_BOARD_AT } from '../../scenarios/index.ts';
-import { meetingId } from '../../core/coordination/types.ts';
-import { formatLocal } from '../../core/coordination/time.ts';
-import { clocksAt, downtimePackAt, sitrepAt, snapshot } from '../coordination.ts';
-import type { Kit } from '../coordination-test-kit.ts';
-import { openDemoKit } from '../coordination-test-kit.ts';
-import { renderSitrepMarkdown } from './sitrep-markdown.ts';
-import { renderSitrepHtml } from './sitrep-html.ts';
-import { renderPackHtml } from './pack-html.ts';
-import { findChromium, htmlToPdf } from './pdf.ts';
+import { DEMO_AWARENESS, DEMO_BOARD_AT } from '../src/scenarios/index.ts';
+import { meetingId } from '../src/core/coordination/types.ts';
+import { formatLocal } from '../src/core/clocks/time.ts';
+import { clocksAt, downtimePackAt, sitrepAt, snapshot } from '../src/app/coordination.ts';
+import type { Kit } from './support/coordination.ts';
+import { openDemoKit } from './support/coordination.ts';
+import { renderSitrepMarkdown } from '../src/app/reports/sitrep-markdown.ts';
+import { renderSitrepHtml } from '../src/app/reports/sitrep-html.ts';
+import { renderPackHtml } from '../src/app/reports/pack-html.ts';
+import { findChromium, htmlToPdf } from '../src/app/reports/pdf.ts';
 
 describe('the demo at the time of the press conference (acceptance)', () => {
   let kit: Kit;

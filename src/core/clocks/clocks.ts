@@ -15,11 +15,11 @@
  */
 import type { Board } from '../impact/types.ts';
 import type { CrisisState } from '../state.ts';
-import { boardFacts, byKind, joinWords } from './board-facts.ts';
-import type { CoordinationView, Filing } from './coordination-state.ts';
-import { CoordinationState, holderOf } from './coordination-state.ts';
+import { boardFacts, byKind, joinWords } from '../reports/board-facts.ts';
+import type { CoordinationView, Filing } from '../coordination/coordination-state.ts';
+import { CoordinationState, holderOf } from '../coordination/coordination-state.ts';
 import { addHours, addMonths, formatDuration, formatLocal, hoursBetween, toZonedIso } from './time.ts';
-import type { ReportKind } from './types.ts';
+import type { ReportKind } from '../coordination/types.ts';
 
 export const CLOCK_IDS = ['nis2-early-warning', 'nis2-notification', 'nis2-final', 'gdpr-art33'] as const;
 export type ClockId = (typeof CLOCK_IDS)[number];

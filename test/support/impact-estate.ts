@@ -2,12 +2,12 @@
  * Small hand-written estates for the engine's tests: a builder that writes journal entries and
  * folds them, so tests go through the real fold. Test support only (no production import).
  */
-import type { AssetId, MeasureId, NeedId, ServiceId, SiteId } from '../ids.ts';
-import { assetId, entryId, measureId, needId, serviceIdOf, siteId } from '../ids.ts';
-import type { EntryKind, EntryPayloads } from '../entries.ts';
-import type { AnyEntry } from '../journal.ts';
-import type { Asset, AssetKind, Criticality, Need, NeedEffect, NeedTarget, Service, Site, SiteKind } from '../model.ts';
-import { Projection } from '../state.ts';
+import type { AssetId, MeasureId, NeedId, ServiceId, SiteId } from '../../src/core/ids.ts';
+import { assetId, entryId, measureId, needId, serviceIdOf, siteId } from '../../src/core/ids.ts';
+import type { EntryKind, EntryPayloads } from '../../src/core/entries.ts';
+import type { AnyEntry } from '../../src/core/journal.ts';
+import type { Asset, AssetKind, Criticality, Need, NeedEffect, NeedTarget, Service, Site, SiteKind } from '../../src/core/model.ts';
+import { Projection } from '../../src/core/state.ts';
 
 /** Builds a Projection entry by entry; `at` advances one minute per entry. */
 export class TestEstate {

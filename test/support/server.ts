@@ -11,16 +11,16 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { CrisisApp } from '../app/crisis-app.ts';
-import type { Actor, Role } from '../app/permissions.ts';
-import { ROLES } from '../app/permissions.ts';
-import { openStore } from '../app/store-config.ts';
-import { addDemoAccounts, addUser } from './accounts.ts';
-import { buildDemoJournal } from '../scenarios/index.ts';
-import type { Cockpit, CockpitOptions } from './index.ts';
-import { createCockpit } from './index.ts';
+import type { CrisisApp } from '../../src/app/crisis-app.ts';
+import type { Actor, Role } from '../../src/app/permissions.ts';
+import { ROLES } from '../../src/app/permissions.ts';
+import { addUser } from '../../src/app/accounts.ts';
+import { addDemoAccounts, openCrisisApp } from '../../src/main/wiring.ts';
+import { buildDemoJournal } from '../../src/scenarios/index.ts';
+import type { Cockpit, CockpitOptions } from '../../src/server/index.ts';
+import { createCockpit } from '../../src/server/index.ts';
 
-export const EXAMPLE_ESTATE = fileURLToPath(new URL('../../examples/estate/', import.meta.url));
+export const EXAMPLE_ESTATE = fileURLToPath(new URL('../../examples/estate', import.meta.url));
 export const SETUP_ACTOR: Actor = { name: 'cli:setup', role: 'admin' };
 
 /** Password of the test account of each role: `<role>-password`. */
@@ -36,8 +36,7 @@ export function exampleEstateFiles(): { file: string; text: string; sha256: stri
 /** An app over a fresh SQLite file: initialised, example estate imported, one account per role (named after it). */
 export async function makeTestApp(opts: { users?: boolean; estate?: boolean } = {}): Promise<{ app: CrisisApp; dir: string; cleanup(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'crisiscell-server-'));
-  const store = await openStore({ db: join(dir, 'test.db'), env: {}, cwd: dir });
-  const app = await CrisisApp.open(store);
+  const app = await openCrisisApp({ db: join(dir, 'test.db'), env: {}, cwd: dir }, { create: true });
   await app.init(SETUP_ACTOR, { name: 'Test crisis', organisation: 'Test group' });
   if (opts.estate !== false) await app.importEstate(SETUP_ACTOR, exampleEstateFiles());
   if (opts.users !== false) {
@@ -59,10 +58,9 @@ export async function makeTestApp(opts: { users?: boolean; estate?: boolean } = 
  */
 export async function makeDemoApp(): Promise<{ app: CrisisApp; dir: string; cleanup(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'crisiscell-demo-'));
-  const store = await openStore({ db: join(dir, 'demo.db'), env: {}, cwd: dir });
-  const app = await CrisisApp.open(store);
+  const app = await openCrisisApp({ db: join(dir, 'demo.db'), env: {}, cwd: dir }, { create: true });
   await app.appendDrafts({ name: 'system', role: 'admin' }, 'journal.import', buildDemoJournal());
-  await addDemoAccounts(app, { name: 'system', role: 'admin' });
+  await addDemoAccounts(app);
   return {
     app,
     dir,

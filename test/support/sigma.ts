@@ -1,6 +1,6 @@
 /** Helpers for the hunt tests: hand-made records and one-rule rule sets from YAML text. */
-import type { EventRecord, EventValue } from '../record.ts';
-import { parseRuleText, RuleSet, type BuildOptions } from './ruleset.ts';
+import type { EventRecord, EventValue } from '../../src/hunt/record.ts';
+import { parseRuleText, RuleSet, type BuildOptions } from '../../src/hunt/sigma/ruleset.ts';
 
 /** A Sysmon-like record unless told otherwise. */
 export function makeRecord(data: Record<string, EventValue>, over: Partial<EventRecord> = {}): EventRecord {

@@ -10,12 +10,12 @@ import type { Board } from '../impact/types.ts';
 import type { CrisisState } from '../state.ts';
 import type { ServiceLine } from './board-facts.ts';
 import { boardFacts, byKind, inSentence, joinWords, kindLabel, lineOf } from './board-facts.ts';
-import type { RegulatoryClock } from './clocks.ts';
-import { describeClock } from './clocks.ts';
-import type { ActionItem, Assessed, ChannelState, Contact, CoordinationView, Decision } from './coordination-state.ts';
-import { CoordinationState, holderOf, isOverdue, nextMeeting, pendingDecisions, periodAt } from './coordination-state.ts';
+import type { RegulatoryClock } from '../clocks/clocks.ts';
+import { describeClock } from '../clocks/clocks.ts';
+import type { ActionItem, Assessed, ChannelState, Contact, CoordinationView, Decision } from '../coordination/coordination-state.ts';
+import { CoordinationState, holderOf, isOverdue, nextMeeting, pendingDecisions, periodAt } from '../coordination/coordination-state.ts';
 import { switchboardSentence } from './templates.ts';
-import { formatLocal, toZonedIso } from './time.ts';
+import { formatLocal, toZonedIso } from '../clocks/time.ts';
 
 /** A group of services of one kind across sites, as the sitrep lists them. */
 export interface ServiceGroup {

@@ -3,7 +3,7 @@
  * whose BinXML is a template instance (inline or referenced definition) with typed values.
  * Test support only; the layout follows the format notes in docs/evtx.md.
  */
-import { crc32 } from './bytes.ts';
+import { crc32 } from '../../src/hunt/evtx/bytes.ts';
 
 export type TplNode =
   | { readonly el: string; readonly attrs?: readonly TplAttr[]; readonly children?: readonly TplNode[] }

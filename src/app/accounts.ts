@@ -1,21 +1,18 @@
 /**
- * Account commands shared by the HTTP API and the `crisiscell user` CLI: argon2id hashing, the
- * input schemas, and the writes (through CrisisApp.write, so the permission check, the actor and
- * the optimistic-concurrency retry are the app's own).
+ * Account management, for the HTTP API and the `crisiscell user` CLI alike: argon2id hashing, the
+ * input schemas, and the writes (through CrisisApp.write, so the permission check, the actor, the
+ * clock and the optimistic-concurrency retry are the app's own). The server keeps only sessions
+ * and cookies.
  */
-import { randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { z } from 'zod';
-import type { CrisisApp } from '../app/crisis-app.ts';
-import type { Actor, Role } from '../app/permissions.ts';
-import { ROLES } from '../app/permissions.ts';
-import { validate } from '../app/validate.ts';
+import type { CrisisApp } from './crisis-app.ts';
+import type { Actor, Role } from './permissions.ts';
+import { ROLES } from './permissions.ts';
+import { validate } from './validate.ts';
 import type { UserAccount } from '../core/accounts.ts';
 import { USER_NAME_PATTERN } from '../core/accounts.ts';
-import type { EntryKind, EntryPayloads } from '../core/entries.ts';
 import { CrisisError } from '../core/errors.ts';
-import type { EntryDraft } from '../core/journal.ts';
-import { entryId } from '../core/ids.ts';
 
 /** OWASP's argon2id baseline (19 MiB, 2 passes): ~30 ms here, slow enough for offline guessing. */
 // 2 is Algorithm.Argon2id: the package exports it as an ambient const enum, unusable under verbatimModuleSyntax.
@@ -82,10 +79,6 @@ export function currentActor(app: CrisisApp, name: string): Actor | undefined {
   return { name: u.name, role: u.role as Role };
 }
 
-function draft<K extends EntryKind>(actor: Actor, kind: K, payload: EntryPayloads[K]): EntryDraft<K> {
-  return { id: entryId(randomUUID()), at: new Date().toISOString(), actor: actor.name, kind, payload };
-}
-
 export async function addUser(app: CrisisApp, actor: Actor, input: unknown): Promise<PublicUser> {
   const v = validate(userAddInput, input);
   // Hash before taking the write path: argon2 takes tens of ms and must not widen the retry window.
@@ -93,7 +86,7 @@ export async function addUser(app: CrisisApp, actor: Actor, input: unknown): Pro
   await app.write(actor, 'user.manage', (s) => {
     const u = s.users?.get(v.name);
     if (u && !u.disabled) throw new CrisisError('already-exists', `the account ${v.name} exists (role ${u.role}); change its role or disable it`, { details: [{ path: 'name', message: 'exists' }] });
-    return [draft(actor, 'user.added', { name: v.name, role: v.role })];
+    return [app.makeDraft(actor, 'user.added', { name: v.name, role: v.role })];
   });
   // The entry first, then the credential: the journal decides who won a race between two admins
   // adding the same name, and only the winner's password is stored. If storing fails, the account
@@ -125,7 +118,7 @@ export async function changeRole(app: CrisisApp, actor: Actor, name: string, inp
   await app.write(actor, 'user.manage', () => {
     const u = existing(app, name);
     if (u.role === 'admin' && v.role !== 'admin') keepOneAdmin(app, name);
-    return [draft(actor, 'user.role-changed', { name: u.name, role: v.role, reason: v.reason })];
+    return [app.makeDraft(actor, 'user.role-changed', { name: u.name, role: v.role, reason: v.reason })];
   });
   return publicUser(existing(app, name));
 }
@@ -136,7 +129,7 @@ export async function disableUser(app: CrisisApp, actor: Actor, name: string, in
     const u = existing(app, name);
     if (u.disabled) throw new CrisisError('conflict', `${name} is already disabled`);
     if (u.role === 'admin') keepOneAdmin(app, name);
-    return [draft(actor, 'user.disabled', { name: u.name, reason: v.reason })];
+    return [app.makeDraft(actor, 'user.disabled', { name: u.name, reason: v.reason })];
   });
   return publicUser(existing(app, name));
 }
@@ -145,34 +138,19 @@ export function listUsers(app: CrisisApp): PublicUser[] {
   return [...app.liveProjection.users.values()].map(publicUser).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export interface DemoAccount {
+/** An account to create with a known password (the demo's, or a test's). */
+export interface AccountSpec {
   readonly name: string;
-  readonly role: Role;
+  /** Checked against the role list like any input. */
+  readonly role: string;
   readonly password: string;
 }
 
-/**
- * The demo's accounts, one per crisis position. The passwords are public (printed by `start` and
- * in docs/web.md): the demo journal is for exercises, never for a real crisis.
- */
-export function demoAccounts(): readonly DemoAccount[] {
-  return [
-    { name: 'admin', role: 'admin', password: 'demo-admin-2022' },
-    { name: 'commander', role: 'commander', password: 'demo-commander-2022' },
-    { name: 'medical', role: 'medical', password: 'demo-medical-2022' },
-    { name: 'it', role: 'it', password: 'demo-it-2022' },
-    { name: 'comms', role: 'comms', password: 'demo-comms-2022' },
-    { name: 'liaison', role: 'liaison', password: 'demo-liaison-2022' },
-    { name: 'dpo', role: 'dpo', password: 'demo-dpo-2022' },
-    { name: 'observer', role: 'observer', password: 'demo-observer-2022' },
-  ];
-}
-
-/** Writes the demo accounts that do not exist yet (one entry each), as `actor` (an admin). */
-export async function addDemoAccounts(app: CrisisApp, actor: Actor): Promise<readonly DemoAccount[]> {
+/** Writes the accounts that do not exist yet (one entry each), as `actor` (an admin); returns those added. */
+export async function addMissingAccounts(app: CrisisApp, actor: Actor, accounts: readonly AccountSpec[]): Promise<readonly AccountSpec[]> {
   await app.sync();
-  const added: DemoAccount[] = [];
-  for (const a of demoAccounts()) {
+  const added: AccountSpec[] = [];
+  for (const a of accounts) {
     if (app.liveProjection.users.has(a.name)) continue;
     await addUser(app, actor, a);
     added.push(a);

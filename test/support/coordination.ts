@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../store/sqlite/sqlite-journal-store.ts';
-import type { Asset, Need, Service, Site } from '../core/model.ts';
-import { assetId, needId, serviceIdOf, siteId } from '../core/ids.ts';
-import { CrisisApp } from './crisis-app.ts';
-import type { Actor } from './permissions.ts';
+import { openTestApp } from './app.ts';
+import type { Asset, Need, Service, Site } from '../../src/core/model.ts';
+import { assetId, needId, serviceIdOf, siteId } from '../../src/core/ids.ts';
+import type { CrisisApp } from '../../src/app/crisis-app.ts';
+import type { Actor } from '../../src/app/permissions.ts';
 
 export const admin: Actor = { name: 'admin', role: 'admin' };
 export const commander: Actor = { name: 'Yves B.', role: 'commander' };
@@ -62,7 +62,7 @@ export async function openKit(): Promise<Kit> {
   const file = join(dir, 'c.db');
   let uuid = 0;
   const kit: { now: string } = { now: '2022-05-14T04:00:00+02:00' };
-  const app = await CrisisApp.open(openSqliteStore(file, { pollMs: 0 }), { now: () => kit.now, newId: () => `00000000-0000-4000-8000-${String(++uuid).padStart(12, '0')}` });
+  const app = await openTestApp(file, { now: () => kit.now, newId: () => `00000000-0000-4000-8000-${String(++uuid).padStart(12, '0')}` });
   await app.init(admin, { name: 'Test attack', organisation: 'Test Hospitals' });
   await app.appendDrafts(admin, 'estate.import', [app.makeDraft(admin, 'estate.upserted', { sources: [], ...estate() })]);
   await app.setAssets(itLead, { pattern: 'srv-*', security: 'compromised', recovery: 'isolated', reason: 'encrypted, isolated' });
@@ -79,11 +79,11 @@ export async function openKit(): Promise<Kit> {
 
 /** The built-in demo with the coordination entries merged in, on a temporary SQLite file. */
 export async function openDemoKit(now = '2022-05-14T15:00:00+02:00'): Promise<Kit> {
-  const { buildDemoJournal } = await import('../scenarios/index.ts');
+  const { buildDemoJournal } = await import('../../src/scenarios/index.ts');
   const dir = mkdtempSync(join(tmpdir(), 'cc-demo-'));
   const file = join(dir, 'demo.db');
   const kit: { now: string } = { now };
-  const app = await CrisisApp.open(openSqliteStore(file, { pollMs: 0 }), { now: () => kit.now });
+  const app = await openTestApp(file, { now: () => kit.now });
   await app.appendDrafts(admin, 'crisis.init', buildDemoJournal());
   return Object.assign(kit, {
     app,

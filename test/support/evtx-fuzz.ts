@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { readEvtxBuffer } from './index.ts';
-import { buildChunk, buildFile, CHUNK_SIZE, standardEvent, standardSystemValues, v } from './fixture-builder.ts';
+import { readEvtxBuffer } from '../../src/hunt/evtx/index.ts';
+import { buildChunk, buildFile, CHUNK_SIZE, standardEvent, standardSystemValues, v } from './evtx-builder.ts';
 
 /** mulberry32: small, fast, good enough to drive mutations reproducibly. */
 export function prng(seed: number): () => number {

@@ -1,7 +1,7 @@
 /** In-process CLI runs for tests: captured stdout/stderr, a fixed environment. */
 import { Writable } from 'node:stream';
-import type { CliIo } from './io.ts';
-import { main } from './main.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
 
 export interface RunResult {
   readonly code: number;

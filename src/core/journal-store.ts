@@ -1,8 +1,11 @@
 /**
  * The one port every storage adapter implements. The journal is the database: there are no other
- * tables of truth. Adapters: SQLite (embedded, default) and PostgreSQL (server mode).
+ * tables of truth. Adapters (src/store): SQLite (embedded, default) and PostgreSQL (server mode).
+ *
+ * The port is a core type, not a store one: the app layer is handed a store by the wiring
+ * (src/main) and must not import the layer that implements it.
  */
-import type { AnyEntry, EntryDraft, VerifyResult } from '../core/journal.ts';
+import type { AnyEntry, EntryDraft, VerifyResult } from './journal.ts';
 
 export interface JournalHead {
   readonly seq: number;
@@ -53,3 +56,6 @@ export interface CredentialStore {
 export interface JournalImporter {
   importSealed(entries: readonly AnyEntry[]): Promise<void>;
 }
+
+/** What the app layer is handed: the journal, verbatim import, and the credential table beside it. */
+export type CrisisStore = JournalStore & JournalImporter & CredentialStore;

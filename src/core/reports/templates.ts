@@ -6,10 +6,10 @@
 import type { Board } from '../impact/types.ts';
 import type { CrisisState } from '../state.ts';
 import { boardFacts, byKind, inSentence, joinWords } from './board-facts.ts';
-import type { CoordinationView } from './coordination-state.ts';
-import { CoordinationState, channelKey, nextMeeting, pendingDecisions } from './coordination-state.ts';
-import { formatLocal } from './time.ts';
-import type { Audience } from './types.ts';
+import type { CoordinationView } from '../coordination/coordination-state.ts';
+import { CoordinationState, channelKey, nextMeeting, pendingDecisions } from '../coordination/coordination-state.ts';
+import { formatLocal } from '../clocks/time.ts';
+import type { Audience } from '../coordination/types.ts';
 
 /** A named fact a template may use, and its value when state knows it. */
 export type TemplateFacts = Readonly<Record<string, string | undefined>>;

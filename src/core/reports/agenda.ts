@@ -5,9 +5,9 @@
  */
 import type { Board, ServiceStatus } from '../impact/types.ts';
 import type { CrisisState } from '../state.ts';
-import type { RegulatoryClock } from './clocks.ts';
-import type { ActionItem, Communication, Decision, Meeting } from './coordination-state.ts';
-import { CoordinationState, isOverdue, lastMeeting, pendingDecisions } from './coordination-state.ts';
+import type { RegulatoryClock } from '../clocks/clocks.ts';
+import type { ActionItem, Communication, Decision, Meeting } from '../coordination/coordination-state.ts';
+import { CoordinationState, isOverdue, lastMeeting, pendingDecisions } from '../coordination/coordination-state.ts';
 
 /** A service whose status or capacity changed between two boards. */
 export interface BoardChange {
