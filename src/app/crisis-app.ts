@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../core/journal.ts';
-import { ChainVerifier, entryFromRow } from '../core/journal.ts';
+import { ChainVerifier, entryFromRow, GENESIS_HASH, hashInput } from '../core/journal.ts';
 import type { EntryKind, EntryPayloads } from '../core/entries.ts';
 import { CrisisError } from '../core/errors.ts';
 import type { AssetId, SiteId } from '../core/ids.ts';
 import { entryId, measureId, siteId } from '../core/ids.ts';
 import type { Asset, AssetStatus, Measure } from '../core/model.ts';
 import type { CrisisState } from '../core/state.ts';
-import { Projection, stateAt, statusOf } from '../core/state.ts';
+import { Projection, skipEntry, stateAt, statusOf } from '../core/state.ts';
 import type { EstateFile } from '../core/estate-import.ts';
 import { importEstate } from '../core/estate-import.ts';
 import type { CrisisStore } from '../core/journal-store.ts';
@@ -25,6 +25,8 @@ import { isAllowed } from './permissions.ts';
 import { assetSetInput, initInput, isoTime, measureInput, noteInput } from './schemas.ts';
 import type { AssetSetInput, MeasureInput } from './schemas.ts';
 import { validate } from './validate.ts';
+import { checkEntry } from './entry-schemas.ts';
+import type { EntryProblem } from './entry-schemas.ts';
 
 export interface AppOptions {
   /** SHA-256 of a UTF-8 string, hex: the platform's, handed in by the wiring (src/main). */
@@ -37,6 +39,27 @@ export interface AppOptions {
    */
   readonly demoNow?: () => string;
   readonly newId?: () => string;
+  /**
+   * How far an author time (`at` given with a note, a decision...) may lie from the crisis: no
+   * earlier than `pastDays` before the crisis was opened, no later than `futureMinutes` after now.
+   * Defaults 90 days and 60 minutes; `CRISISCELL_AT_PAST_DAYS` / `CRISISCELL_AT_FUTURE_MINUTES`.
+   */
+  readonly authorTimeWindow?: { readonly pastDays?: number; readonly futureMinutes?: number };
+  /** Retries of a write whose journal head moved, and the longest wait between two (ms). */
+  readonly retry?: { readonly attempts?: number; readonly maxDelayMs?: number };
+  /** Random numbers for the retry jitter (tests make it deterministic). */
+  readonly random?: () => number;
+}
+
+/** What the app found folding the journal: the chain as it links up, and entries it left out. */
+export interface FoldIntegrity {
+  /** Hash of the last entry folded, and of the first (the journal's identity). */
+  readonly headHash: string;
+  readonly originHash: string | undefined;
+  /** The first place the chain does not hold, if any: from there on nothing can be trusted. */
+  readonly chain: { readonly badSeq: number; readonly reason: string } | undefined;
+  /** Entries the fold could not apply (malformed payload), left out of the state. */
+  readonly skipped: readonly EntryProblem[];
 }
 
 export interface AssetRow {
@@ -50,7 +73,8 @@ export interface LogFilter {
   readonly limit?: number;
 }
 
-const MAX_RETRIES = 5;
+const RETRY_ATTEMPTS = 25;
+const RETRY_MAX_DELAY_MS = 250;
 
 export class CrisisApp {
   private projection: Projection;
@@ -59,6 +83,15 @@ export class CrisisApp {
   /** SHA-256 as the journal's chain uses it. */
   readonly hash: Sha256;
   private lock: Promise<void> = Promise.resolve();
+  private readonly appliedListeners = new Set<(entries: readonly AnyEntry[]) => void>();
+  private headHash = GENESIS_HASH;
+  private originHash: string | undefined;
+  private chainProblem: { badSeq: number; reason: string } | undefined;
+  private readonly skipped: EntryProblem[] = [];
+  private readonly window: { pastMs: number; futureMs: number };
+  private readonly retryAttempts: number;
+  private readonly retryMaxDelayMs: number;
+  private readonly random: () => number;
 
   private constructor(
     readonly store: CrisisStore,
@@ -67,6 +100,10 @@ export class CrisisApp {
   ) {
     this.projection = projection;
     this.hash = opts.hash;
+    this.window = { pastMs: (opts.authorTimeWindow?.pastDays ?? 90) * 86_400_000, futureMs: (opts.authorTimeWindow?.futureMinutes ?? 60) * 60_000 };
+    this.retryAttempts = opts.retry?.attempts ?? RETRY_ATTEMPTS;
+    this.retryMaxDelayMs = opts.retry?.maxDelayMs ?? RETRY_MAX_DELAY_MS;
+    this.random = opts.random ?? Math.random;
     const wall = opts.now ?? (() => new Date().toISOString());
     const demo = opts.demoNow;
     // Real time for a real crisis. The demo journal is set in May 2022, where real time would put
@@ -79,9 +116,60 @@ export class CrisisApp {
 
   /** Opens the app over a store, folding the whole journal into memory. */
   static async open(store: CrisisStore, opts: AppOptions): Promise<CrisisApp> {
-    const p = new Projection();
-    for await (const e of store.readAll()) p.apply(e);
-    return new CrisisApp(store, p, opts);
+    const app = new CrisisApp(store, new Projection(), opts);
+    let batch: AnyEntry[] = [];
+    for await (const e of store.readAll()) {
+      batch.push(e);
+      if (batch.length >= 1000) {
+        app.fold(batch, true);
+        batch = [];
+      }
+    }
+    app.fold(batch, true);
+    return app;
+  }
+
+  /**
+   * Folds entries in order, checking each against the chain (prev links, and the hash itself for
+   * entries read back from the store) and against its kind's schema. An entry the fold cannot
+   * apply is left out and reported, never a crash: `status` and `serve` must open a journal with a
+   * bad entry in it to show what is wrong.
+   */
+  private fold(entries: readonly AnyEntry[], fromStore: boolean): void {
+    if (entries.length === 0) return;
+    for (const e of entries) {
+      if (this.chainProblem === undefined) {
+        if (e.prev !== this.headHash) this.chainProblem = { badSeq: e.seq, reason: `prev does not match the hash of entry ${e.seq - 1}` };
+        else if (fromStore && this.hash(hashInput(e)) !== e.hash) this.chainProblem = { badSeq: e.seq, reason: 'content does not match its hash (the entry was altered)' };
+      }
+      if (e.seq === 1) this.originHash = e.hash;
+      this.headHash = e.hash;
+      const bad = fromStore ? checkEntry(e) : undefined;
+      if (bad) {
+        this.skipped.push(bad);
+        skipEntry(this.projection, e);
+        continue;
+      }
+      try {
+        this.projection.apply(e);
+      } catch (err) {
+        if (err instanceof CrisisError && err.code === 'journal-corrupt' && err.seq === e.seq && /folded in order/.test(err.message)) throw err;
+        this.skipped.push({ seq: e.seq, kind: e.kind, field: 'payload', message: `cannot be applied: ${(err as Error).message}` });
+        skipEntry(this.projection, e);
+      }
+    }
+    for (const l of [...this.appliedListeners]) l(entries);
+  }
+
+  /** Called with every batch of entries folded: this app's own writes and what others appended. */
+  onApplied(listener: (entries: readonly AnyEntry[]) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  /** What the fold found: the chain as it links up, and the entries left out. */
+  get foldIntegrity(): FoldIntegrity {
+    return { headHash: this.headHash, originHash: this.originHash, chain: this.chainProblem, skipped: this.skipped };
   }
 
   /** The current state (the fold of every entry read so far). */
@@ -101,7 +189,7 @@ export class CrisisApp {
 
   private async syncUnlocked(): Promise<readonly AnyEntry[]> {
     const fresh = await this.store.read(this.projection.lastSeq);
-    for (const e of fresh) this.projection.apply(e);
+    this.fold(fresh, true);
     return fresh;
   }
 
@@ -155,13 +243,44 @@ export class CrisisApp {
       }
       const drafts = build(this.projection);
       if (drafts.length === 0) return [];
+      if (action !== 'journal.import') this.checkAuthorTimes(drafts);
       try {
         const sealed = await this.store.append(drafts, this.projection.lastSeq);
-        for (const e of sealed) this.projection.apply(e);
+        this.fold(sealed, false);
         return sealed;
       } catch (e) {
-        if (e instanceof CrisisError && e.code === 'conflict' && attempt < MAX_RETRIES) continue;
+        // Another writer (this server's twin on PostgreSQL, a CLI on the same file) got there
+        // first: catch up, rebuild against the new state, try again after a random pause so two
+        // writers that collided do not collide again in step. A user never sees this race.
+        if (e instanceof CrisisError && e.code === 'conflict' && attempt < this.retryAttempts) {
+          const ceiling = Math.min(this.retryMaxDelayMs, 5 * 2 ** Math.min(attempt, 10));
+          await new Promise((r) => setTimeout(r, Math.floor(this.random() * ceiling)));
+          continue;
+        }
+        if (e instanceof CrisisError && e.code === 'conflict') {
+          throw new CrisisError('conflict', `the journal kept moving: ${this.retryAttempts} attempts to write lost the race; nothing was written, try again`, { cause: e });
+        }
         throw e;
+      }
+    }
+  }
+
+  /**
+   * Refuses author times far outside the crisis: a fact may be recorded afterwards about the
+   * night before (or weeks before: the first intrusion), never about the year 1 or next month.
+   */
+  private checkAuthorTimes(drafts: readonly EntryDraft[]): void {
+    const now = Date.parse(this.now());
+    const opened = this.projection.crisis ? Date.parse(this.projection.crisis.initialisedAt) : now;
+    const from = Math.min(opened, now) - this.window.pastMs;
+    const to = now + this.window.futureMs;
+    for (const d of drafts) {
+      const t = Date.parse(d.at);
+      if (Number.isNaN(t) || t < from || t > to) {
+        const days = Math.round(this.window.pastMs / 86_400_000);
+        const mins = Math.round(this.window.futureMs / 60_000);
+        const message = `${d.at} is outside the crisis: author times run from ${days} days before the crisis opened (${new Date(from).toISOString()}) to ${mins} minutes from now (${new Date(to).toISOString()})`;
+        throw new CrisisError('invalid-input', `at: ${message}`, { details: [{ path: 'at', message }] });
       }
     }
   }
@@ -265,8 +384,11 @@ export class CrisisApp {
       return this.projection;
     }
     validate(isoTime, at);
+    await this.sync();
+    // Entries the fold left out (malformed) are left out here too, for the same reason.
+    const skip = new Set(this.skipped.map((p) => p.seq));
     const all: AnyEntry[] = [];
-    for await (const e of this.store.readAll()) all.push(e);
+    for await (const e of this.store.readAll()) if (!skip.has(e.seq)) all.push(e);
     return stateAt(all, at);
   }
 
@@ -314,7 +436,15 @@ export class CrisisApp {
         verifier.push(row);
         const r = verifier.result();
         if (!r.ok) throw new CrisisError('invalid-input', `${file}:${lineNo}: entry ${r.badSeq}: ${r.reason}; nothing was imported`);
-        entries.push(entryFromRow(row));
+        const entry = entryFromRow(row);
+        // A consistent hash proves the line was not changed after sealing, not that it is a valid
+        // entry: a forged file can be re-hashed. The same schemas as the fold, before anything is written.
+        const bad = checkEntry(entry);
+        if (bad) {
+          const problem = { file, line: lineNo, column: `${bad.kind}: ${bad.field}`, message: bad.message };
+          throw new CrisisError('invalid-input', `${file}:${lineNo}: ${bad.kind}: ${bad.field}: ${bad.message}; nothing was imported`, { details: [problem], seq: entry.seq });
+        }
+        entries.push(entry);
       }
     } catch (e) {
       if (e instanceof CrisisError) throw e;

@@ -23,6 +23,7 @@ export const ACTIONS = [
   'journal.read',
   'board.read',
   'user.manage',
+  'password.change',
   // Crisis-cell coordination (src/app/coordination.ts).
   'decision.manage',
   'action.manage',
@@ -54,6 +55,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'board.read': EVERYONE,
   // Accounts: only admin; the first admin comes from the CLI (whoever holds the database file).
   'user.manage': ['admin'],
+  // One's own password, proving the current one (accounts.ts changeOwnPassword).
+  'password.change': EVERYONE,
   'decision.manage': CELL,
   'action.manage': CELL,
   'meeting.manage': CELL,

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { CrisisApp } from '../app/crisis-app.ts';
 import type { Action, Actor } from '../app/permissions.ts';
-import type { Session, SessionStore, FailureLimiter } from './sessions.ts';
+import type { LoginGuard, Session, SessionStore } from './sessions.ts';
 import type { LiveHub } from './live.ts';
 import type { BoardService } from './board-service.ts';
 
@@ -29,8 +29,7 @@ export interface RouteCtx {
 
 export interface ServerDeps {
   readonly sessions: SessionStore;
-  readonly ipLimiter: FailureLimiter;
-  readonly accountLimiter: FailureLimiter;
+  readonly loginGuard: LoginGuard;
   readonly live: LiveHub;
   readonly board: BoardService;
   /** Cookies get `Secure` when the server is reached over https (a TLS-terminating proxy). */

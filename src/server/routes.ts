@@ -13,7 +13,7 @@ import { CrisisError } from '../core/errors.ts';
 import type { AssetId } from '../core/ids.ts';
 import { statusOf } from '../core/state.ts';
 import { ASSET_KINDS, RECOVERY_STATES, SECURITY_STATES } from '../core/model.ts';
-import { addUser, authenticate, changeRole, currentActor, disableUser, listUsers, loginInput, userAddInput, userDisableInput, userRoleInput } from '../app/accounts.ts';
+import { addUser, authenticate, changeOwnPassword, changeRole, currentActor, disableUser, listUsers, loginInput, ownPasswordInput, passwordSetInput, setPassword, userAddInput, userDisableInput, userRoleInput } from '../app/accounts.ts';
 import { whatIfInput } from './board-service.ts';
 import { clientEntry } from './live.ts';
 import { clientIp, HttpError } from './http.ts';
@@ -98,19 +98,27 @@ export const CORE_ROUTES: readonly Route[] = [
       const v = validate(loginInput, ctx.body);
       const ip = clientIp(ctx.req);
       const name = v.name.toLowerCase();
-      const wait = Math.max(ctx.deps.ipLimiter.retryAfter(ip), ctx.deps.accountLimiter.retryAfter(name));
-      if (wait > 0) throw new HttpError(429, 'too-many-requests', `too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
-      const u = await authenticate(ctx.app, name, v.password);
-      const actor = u ? currentActor(ctx.app, u.name) : undefined;
+      // Reserved before the password is checked: parallel guesses count against each other.
+      const r = ctx.deps.loginGuard.reserve(ip, name);
+      if ('retryAfter' in r) throw new HttpError(429, 'too-many-requests', `too many failed logins; try again in ${r.retryAfter} s`, { 'retry-after': String(r.retryAfter) });
+      let actor: Actor | undefined;
+      let userSeq = 0;
+      try {
+        const u = await authenticate(ctx.app, name, v.password);
+        actor = u ? currentActor(ctx.app, u.name) : undefined;
+        userSeq = u?.changedSeq ?? 0;
+      } catch (e) {
+        r.ticket.failed();
+        throw e;
+      }
       if (!actor) {
-        ctx.deps.ipLimiter.fail(ip);
-        ctx.deps.accountLimiter.fail(name);
+        r.ticket.failed();
         throw new CrisisError('unauthenticated', 'wrong name or password');
       }
-      ctx.deps.accountLimiter.reset(name);
+      r.ticket.succeeded();
       // A fresh token at every login: a token planted before login (fixation) is never promoted.
       ctx.deps.sessions.delete(ctx.session?.token);
-      const s = ctx.deps.sessions.create(actor.name);
+      const s = ctx.deps.sessions.create(actor.name, userSeq);
       const cookie = `${SESSION_COOKIE}=${s.token}; Path=/; HttpOnly; SameSite=Strict${ctx.deps.secureCookies ? '; Secure' : ''}`;
       return { status: 200, body: sessionBody(actor, s.csrf), headers: { 'set-cookie': cookie } };
     },
@@ -137,7 +145,7 @@ export const CORE_ROUTES: readonly Route[] = [
       const raw = typeof header === 'string' && header !== '' ? header : ctx.query.get('since');
       const n = raw === null || raw === undefined || raw === '' ? undefined : Number(raw);
       const last = n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
-      await ctx.deps.live.attach(ctx.res, last);
+      await ctx.deps.live.attach(ctx.res, last, ctx.session?.token);
       return undefined;
     },
   },
@@ -302,6 +310,16 @@ export const CORE_ROUTES: readonly Route[] = [
     method: 'POST', path: '/api/users/:name/role', tag: 'accounts', access: 'user.manage', body: userRoleInput, errors: [400, 404, 409],
     summary: "Change an account's role (takes effect on its open sessions at once)",
     handler: async (ctx) => ok(await changeRole(ctx.app, need(ctx.actor), ctx.params.name ?? '', ctx.body)),
+  },
+  {
+    method: 'POST', path: '/api/users/:name/password', tag: 'accounts', access: 'user.manage', body: passwordSetInput, errors: [400, 404, 409],
+    summary: "Set an account's password (refused when common or trivial); its open sessions and streams end",
+    handler: async (ctx) => ok(await setPassword(ctx.app, need(ctx.actor), ctx.params.name ?? '', ctx.body)),
+  },
+  {
+    method: 'POST', path: '/api/session/password', tag: 'session', access: 'password.change', body: ownPasswordInput, errors: [400, 401],
+    summary: 'Change your own password (give the current one); every session of yours ends, this one included',
+    handler: async (ctx) => ok(await changeOwnPassword(ctx.app, need(ctx.actor), ctx.body)),
   },
   {
     method: 'POST', path: '/api/users/:name/disable', tag: 'accounts', access: 'user.manage', body: userDisableInput, errors: [400, 404, 409],
