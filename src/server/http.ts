@@ -135,8 +135,9 @@ function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<
     const arm = (): void => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
+        // Answered 408 with `connection: close` by the error path; the socket goes with it, and
+        // is destroyed after a second should the answer not get out.
         done(new HttpError(408, 'request-timeout', `the request body stalled for ${Math.round(idleMs / 1000)} s`, { connection: 'close' }));
-        req.socket.destroySoon?.();
         setTimeout(() => req.socket.destroy(), 1000).unref();
       }, idleMs);
     };
