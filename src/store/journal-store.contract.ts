@@ -22,6 +22,8 @@ export interface StoreUnderTest {
   openAnother(): Promise<JournalStore & CredentialStore>;
   /** Rewrites a stored row behind the adapter's back (an attacker with the database). */
   tamper(seq: number, column: 'payload' | 'kind' | 'actor', value: string): Promise<void>;
+  /** Tries to change or remove rows through the database itself, as any client of it could (must fail). */
+  rawChange(op: 'update' | 'delete' | 'truncate'): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -126,6 +128,16 @@ export function runJournalStoreContract(name: string, open: () => Promise<StoreU
       const bad = await store.verify();
       assert.equal(bad.ok, false);
       assert.equal(!bad.ok && bad.badSeq, 3);
+    }));
+
+    it('refuses UPDATE, DELETE and TRUNCATE of journal rows in the database itself', withStore(async ({ store, rawChange }) => {
+      await store.append([note('a'), note('b'), note('c')], 0);
+      const before = await store.read();
+      for (const op of ['update', 'delete', 'truncate'] as const) {
+        await assert.rejects(rawChange(op), /append-only/, `${op} must be refused`);
+      }
+      assert.deepEqual(await store.read(), before);
+      assert.ok((await store.verify()).ok);
     }));
 
     it('reports an unknown kind in a stored journal as an error naming its seq', withStore(async ({ store, tamper }) => {
