@@ -27,6 +27,13 @@ import type { AssetSetInput, MeasureInput } from './schemas.ts';
 import { validate } from './validate.ts';
 import { checkEntry } from './entry-schemas.ts';
 import type { EntryProblem } from './entry-schemas.ts';
+import type { Keyring } from './checkpoints.ts';
+import { CheckpointKeeper } from './checkpoints.ts';
+import type { IntegrityReport } from './integrity.ts';
+import { assessIntegrity } from './integrity.ts';
+import type { Checkpoint, CheckpointRef, CheckpointStatus } from '../core/checkpoint.ts';
+import { judgeCheckpoints } from '../core/checkpoint.ts';
+import { signatureHolds } from './checkpoints.ts';
 
 export interface AppOptions {
   /** SHA-256 of a UTF-8 string, hex: the platform's, handed in by the wiring (src/main). */
@@ -49,6 +56,8 @@ export interface AppOptions {
   readonly retry?: { readonly attempts?: number; readonly maxDelayMs?: number };
   /** Random numbers for the retry jitter (tests make it deterministic). */
   readonly random?: () => number;
+  /** Where the signing key and the checkpoint log are (the wiring puts them beside the database). */
+  readonly keyring?: Keyring;
 }
 
 /** What the app found folding the journal: the chain as it links up, and entries it left out. */
@@ -88,10 +97,14 @@ export class CrisisApp {
   private originHash: string | undefined;
   private chainProblem: { badSeq: number; reason: string } | undefined;
   private readonly skipped: EntryProblem[] = [];
+  private readonly accepted: { seq: number; at: string; actor: string; reason: string }[] = [];
   private readonly window: { pastMs: number; futureMs: number };
   private readonly retryAttempts: number;
   private readonly retryMaxDelayMs: number;
   private readonly random: () => number;
+  private readonly wall: () => string;
+  /** The signing key and the checkpoint log of this installation. */
+  readonly checkpoints: CheckpointKeeper;
 
   private constructor(
     readonly store: CrisisStore,
@@ -104,7 +117,9 @@ export class CrisisApp {
     this.retryAttempts = opts.retry?.attempts ?? RETRY_ATTEMPTS;
     this.retryMaxDelayMs = opts.retry?.maxDelayMs ?? RETRY_MAX_DELAY_MS;
     this.random = opts.random ?? Math.random;
+    this.checkpoints = new CheckpointKeeper(opts.keyring ?? { keyFile: undefined, logFile: undefined });
     const wall = opts.now ?? (() => new Date().toISOString());
+    this.wall = wall;
     const demo = opts.demoNow;
     // Real time for a real crisis. The demo journal is set in May 2022, where real time would put
     // every clock years overdue and stamp new entries after the whole story: it runs on the clock
@@ -150,6 +165,7 @@ export class CrisisApp {
         skipEntry(this.projection, e);
         continue;
       }
+      if (e.kind === 'journal.integrity-accepted') this.accepted.push({ seq: e.seq, at: e.at, actor: e.actor, reason: e.payload.reason });
       try {
         this.projection.apply(e);
       } catch (err) {
@@ -165,6 +181,11 @@ export class CrisisApp {
   onApplied(listener: (entries: readonly AnyEntry[]) => void): () => void {
     this.appliedListeners.add(listener);
     return () => this.appliedListeners.delete(listener);
+  }
+
+  /** The `journal.integrity-accepted` entries folded so far: when the journal was served despite a failed check. */
+  acceptedProblems(): { seq: number; at: string; actor: string; reason: string }[] {
+    return this.accepted;
   }
 
   /** What the fold found: the chain as it links up, and the entries left out. */
@@ -397,6 +418,43 @@ export class CrisisApp {
     return this.store.verify();
   }
 
+  /**
+   * Signs a checkpoint of the journal as this app has folded it (after catching up), writes it to
+   * the checkpoint log and returns it for printing. The time is the wall clock, demo or not: it
+   * says when the signature was made.
+   */
+  async checkpoint(reason: string): Promise<Checkpoint> {
+    await this.sync();
+    return this.checkpoints.sign({ seq: this.projection.lastSeq, hash: this.headHash, origin: this.originHash ?? GENESIS_HASH, at: this.wall(), reason });
+  }
+
+  /** The full integrity assessment (chain recomputed, every checkpoint proved, entries left out). */
+  async integrity(extra: readonly CheckpointRef[] = []): Promise<IntegrityReport> {
+    await this.sync();
+    return assessIntegrity(this.store, this.checkpoints, { now: this.wall(), extra, skipped: this.skipped });
+  }
+
+  /**
+   * Records that the operator chose to go on with a journal that failed its integrity check (the
+   * server's `--accept-broken-journal`): the problem and the reason become a logbook entry.
+   */
+  async acceptIntegrityProblem(actor: Actor, report: IntegrityReport, reason: string): Promise<AnyEntry> {
+    const why = reason.trim();
+    if (why.length < 3) throw new CrisisError('invalid-input', 'say why the journal is accepted as it is (a reason of at least 3 characters): it goes into the logbook');
+    const last = report.checkpoints.last;
+    const [entry] = await this.write(actor, 'journal.import', () => [
+      this.draft(actor, 'journal.integrity-accepted', {
+        problem: report.problems.join(' ').slice(0, 4000),
+        reason: why.slice(0, 2000),
+        headSeq: report.head.seq,
+        ...(report.badSeq === undefined ? {} : { badSeq: report.badSeq }),
+        ...(last ? { checkpointSeq: last.seq } : {}),
+      }),
+    ]);
+    if (!entry) throw new CrisisError('journal-corrupt', 'the acceptance entry was not written');
+    return entry;
+  }
+
   backup(destination: string): Promise<void> {
     return this.store.backup(destination);
   }
@@ -415,7 +473,7 @@ export class CrisisApp {
    * Imports an exported journal into this empty store, verbatim. The chain is verified before
    * anything is written; a bad line is named with its line number.
    */
-  async importJournal(actor: Actor, file: string): Promise<{ count: number; headHash: string }> {
+  async importJournal(actor: Actor, file: string, checkpoints: readonly CheckpointRef[] = []): Promise<{ count: number; headHash: string }> {
     this.authorize(actor, 'journal.import');
     const head = await this.store.head();
     if (head.seq !== 0) throw new CrisisError('already-exists', `${this.store.location} already holds ${head.seq} entries; import a journal into an empty database`);
@@ -453,6 +511,17 @@ export class CrisisApp {
     }
     const r = verifier.result();
     if (!r.ok) throw new CrisisError('invalid-input', `${file}: entry ${r.badSeq}: ${r.reason}`);
+    // The chain holds; does the file still contain what was checkpointed when it was exported?
+    if (checkpoints.length > 0) {
+      const statuses: CheckpointStatus[] = checkpoints.map((ref) => {
+        if (ref.checkpoint && !signatureHolds(ref.checkpoint)) return { ref, state: 'bad-signature', why: 'its signature does not hold (the checkpoint was altered or forged)' };
+        const e = entries[ref.seq - 1];
+        if (!e) return { ref, state: 'missing', headSeq: entries.length };
+        return e.hash === ref.hash ? { ref, state: 'holds' } : { ref, state: 'differs', found: e.hash };
+      });
+      const j = judgeCheckpoints(statuses);
+      if (!j.ok) throw new CrisisError('invalid-input', `${file}: ${j.findings.join(' ')} Nothing was imported.`, { details: j.findings.map((message) => ({ file, message })) });
+    }
     await this.store.importSealed(entries);
     await this.sync();
     return { count: entries.length, headHash: r.headHash };

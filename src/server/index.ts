@@ -27,6 +27,7 @@ import { LoginGuard, sameToken, SessionStore } from './sessions.ts';
 import type { LoginLimits, SessionOptions } from './sessions.ts';
 import { StaticFiles } from './static-files.ts';
 import { ensureWebBuilt } from './web-build.ts';
+import { IntegrityWatch } from './integrity-watch.ts';
 
 export { ROUTES } from './routes.ts';
 
@@ -50,6 +51,8 @@ export interface CockpitOptions {
   /** The whole request (headers and body) must arrive within this (default 120 s; 0 for tests only). */
   readonly requestTimeoutMs?: number;
   readonly headersTimeoutMs?: number;
+  /** How often the journal is verified in full and checkpointed when it moved (default 10 min). */
+  readonly integrityEveryMs?: number;
   /** Directory of the built UI (tests point it elsewhere). */
   readonly webDir?: string;
 }
@@ -136,7 +139,10 @@ export function createCockpit(app: CrisisApp, opts: CockpitOptions = {}): Cockpi
     return s !== undefined && actorOf(s) !== undefined;
   };
   sessions.onEnd((token) => live.endSession(token));
+  const integrity = new IntegrityWatch(app, opts.integrityEveryMs);
+  integrity.start();
   const deps: ServerDeps = {
+    integrity,
     sessions,
     loginGuard: new LoginGuard(opts.login),
     live,
@@ -238,6 +244,8 @@ export function createCockpit(app: CrisisApp, opts: CockpitOptions = {}): Cockpi
     deps,
     router,
     async close() {
+      integrity.close();
+      await integrity.settled();
       live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -249,6 +257,14 @@ export function createCockpit(app: CrisisApp, opts: CockpitOptions = {}): Cockpi
 
 export interface StartOptions extends CockpitOptions {
   readonly app: CrisisApp;
+  /**
+   * Serve a journal that fails its integrity check anyway (broken chain, shorter than its last
+   * checkpoint, an entry the fold cannot apply), for this reason: an entry records it. Without
+   * it such a journal is refused.
+   */
+  readonly acceptBrokenJournal?: string;
+  /** Who starts the server, for that entry (the CLI operator). */
+  readonly operator?: Actor;
   readonly port?: number;
   readonly host?: string;
   /** Build web/dist first when missing or stale (default true). */
@@ -261,6 +277,16 @@ export interface StartOptions extends CockpitOptions {
  * (which does not close the app: its owner does).
  */
 export async function startServer(opts: StartOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  // The high-water mark: a journal shorter than its last signed checkpoint, rewritten, or with a
+  // broken chain is not served as if nothing happened.
+  const report = await opts.app.integrity();
+  if (!report.ok) {
+    if (opts.acceptBrokenJournal === undefined) {
+      throw new CrisisError('journal-corrupt', `refusing to serve this journal: ${report.problems.join(' ')} Investigate with \`crisiscell verify\`, restore a backup, or serve it anyway with --accept-broken-journal "why" (that is recorded in the logbook).`, { ...(report.badSeq === undefined ? {} : { seq: report.badSeq }) });
+    }
+    const e = await opts.app.acceptIntegrityProblem(opts.operator ?? { name: 'system', role: 'admin' }, report, opts.acceptBrokenJournal);
+    opts.log?.(`Serving a journal that failed its integrity check, as asked (entry ${e.seq}): ${report.problems.join(' ')}`);
+  }
   if (opts.buildWeb !== false) ensureWebBuilt(opts.log);
   const cockpit = createCockpit(opts.app, opts);
   const host = opts.host ?? '127.0.0.1';

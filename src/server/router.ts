@@ -9,6 +9,7 @@ import type { Action, Actor } from '../app/permissions.ts';
 import type { LoginGuard, Session, SessionStore } from './sessions.ts';
 import type { LiveHub } from './live.ts';
 import type { BoardService } from './board-service.ts';
+import type { IntegrityWatch } from './integrity-watch.ts';
 
 /** Who may call a route: anyone, anyone logged in, or the roles the PERMISSIONS table gives an action. */
 export type Access = 'public' | 'session' | Action;
@@ -28,6 +29,7 @@ export interface RouteCtx {
 }
 
 export interface ServerDeps {
+  readonly integrity: IntegrityWatch;
   readonly sessions: SessionStore;
   readonly loginGuard: LoginGuard;
   readonly live: LiveHub;

@@ -273,6 +273,11 @@ export const CORE_ROUTES: readonly Route[] = [
     handler: async (ctx) => ok({ entry: clientEntry(await ctx.app.note(need(ctx.actor), ctx.body)) }, 201),
   },
   {
+    method: 'GET', path: '/api/integrity', tag: 'logbook', access: 'journal.read',
+    summary: 'Whether the journal can be trusted: chain, head hash, last signed checkpoint and public key, the first entry not to trust, and when the server was started on a journal that failed the check',
+    handler: (ctx) => ok(ctx.deps.integrity.view()),
+  },
+  {
     method: 'GET', path: '/api/verify', tag: 'logbook', access: 'journal.read',
     summary: 'Recompute the hash chain: ok with the head hash, or the first altered entry',
     handler: async (ctx) => ok(await ctx.app.verify()),

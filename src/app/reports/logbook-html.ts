@@ -6,7 +6,8 @@
  */
 import type { AnyEntry, VerifyResult } from '../../core/journal.ts';
 import { describeEntry } from '../describe-entry.ts';
-import { esc, htmlDocument } from './html-kit.ts';
+import { checkpointBlock, esc, htmlDocument } from './html-kit.ts';
+import type { PrintedCheckpoint } from './html-kit.ts';
 
 export interface LogbookPrint {
   readonly organisation: string;
@@ -18,6 +19,8 @@ export interface LogbookPrint {
   readonly location: string;
   /** Set when the print is filtered: then it is an extract, not the whole logbook. */
   readonly filter?: string;
+  /** The signed checkpoint made for this print. */
+  readonly checkpoint?: PrintedCheckpoint;
 }
 
 export function renderLogbookHtml(l: LogbookPrint): string {
@@ -38,6 +41,7 @@ export function renderLogbookHtml(l: LogbookPrint): string {
   <div class="meta"><b>${esc(l.organisation)}</b><br>Printed ${esc(l.printedAt)} from ${esc(l.location)}${l.filter ? `<br>Extract: ${esc(l.filter)}` : ''}</div>
 </header>
 <p>${chain}</p>
+${checkpointBlock(l.checkpoint)}
 <p class="small">Each entry's hash is the SHA-256 of its canonical JSON, which includes the previous entry's hash: altering, removing or reordering any entry changes every hash after it. Check with <span class="num">crisiscell verify</span>; the same entries are in <span class="num">crisiscell export --jsonl</span>.</p>
 <table><thead><tr><th style="width:5%">#</th><th style="width:12%">Time (author)</th><th style="width:10%">Author</th><th style="width:11%">Kind</th><th>Entry</th><th style="width:22%">Hash (SHA-256)</th></tr></thead><tbody>
 ${rows}

@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS credentials (
 );
 `;
 
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 export interface SqliteStoreOptions {
   /** Open an existing file only; fail with `not-initialised` if it does not exist. */
   readonly mustExist?: boolean;
@@ -145,7 +147,7 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
     return this.readStmt.all(afterSeq, limit).map(entryFromRow);
   }
 
-  async *readAll(afterSeq = 0, pageSize = 5000): AsyncIterable<AnyEntry> {
+  async *readAll(afterSeq = 0, pageSize = 2000): AsyncIterable<AnyEntry> {
     let after = afterSeq;
     for (;;) {
       const rows = this.readStmt.all(after, pageSize);
@@ -153,6 +155,8 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
       const last = rows[rows.length - 1];
       if (!last || rows.length < pageSize) return;
       after = last.seq;
+      // better-sqlite3 is synchronous: between pages, let the server answer others.
+      await yieldToEventLoop();
     }
   }
 
@@ -163,9 +167,16 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
 
   async verify(): Promise<VerifyResult> {
     const v = new ChainVerifier(sha256);
-    // iterate() streams rows, so verifying a big journal does not load it whole.
-    for (const row of this.db.prepare<StoredRow>('SELECT seq, id, at, actor, kind, payload, prev, hash FROM journal ORDER BY seq').iterate()) {
-      v.push(row);
+    // In pages, yielding between them: memory stays bounded and a server verifying its journal
+    // every few minutes keeps answering meanwhile.
+    let after = 0;
+    for (;;) {
+      const rows = this.readStmt.all(after, 2000);
+      for (const row of rows) v.push(row);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 2000) break;
+      after = last.seq;
+      await yieldToEventLoop();
     }
     return v.result();
   }
