@@ -71,3 +71,17 @@ export function parseCsv(text: string): CsvResult {
   const [head, ...records] = rows;
   return { header: head ? head.fields.map((h) => h.trim().toLowerCase()) : [], records, errors };
 }
+
+/**
+ * One field of a CSV the product writes (hunt detections, exports): quoted when it holds a comma,
+ * a quote or a line break, and neutralised when a spreadsheet would take it for a formula — a
+ * text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's
+ * advice against CSV injection), so `=cmd|' /C calc'!A0` written into the logbook by an attacker
+ * is shown, never run. Numbers are written as they are.
+ */
+export function csvField(v: string | number | undefined | null): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

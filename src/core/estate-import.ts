@@ -201,6 +201,14 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
 }
 
 function readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: Problem[]): void {
+  const replaced = f.text.indexOf('\uFFFD');
+  if (replaced >= 0) {
+    // U+FFFD is what a lenient decoder puts where bytes were not UTF-8: the text is no longer the file.
+    const before = f.text.slice(0, replaced);
+    const line = before.split('\n').length;
+    problems.push({ file: f.file, line, column: `character ${replaced - before.lastIndexOf('\n')}`, message: 'U+FFFD (replacement character): the file was not valid UTF-8 when it was read; save it as UTF-8 and import the file itself' });
+    return;
+  }
   const trimmed = f.text.trimStart();
   if (f.file.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     readJson(f, rows, problems);
@@ -208,6 +216,12 @@ function readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: 
   }
   const csv = parseCsv(f.text);
   for (const e of csv.errors) problems.push({ file: f.file, line: e.line, message: e.message });
+  const seen = new Set<string>();
+  for (const h of csv.header) {
+    // Two columns of one name: which one is the site? Refused rather than guessed.
+    if (seen.has(h)) problems.push({ file: f.file, line: 1, column: h, message: 'duplicate column: the header names it twice' });
+    seen.add(h);
+  }
   const role = roleOf(f.file, csv.header);
   if (!role) {
     problems.push({ file: f.file, line: 1, message: `cannot tell which estate file this is: name it sites/services/assets/dependencies.csv or use the documented header (${Object.entries(ESTATE_COLUMNS).map(([k, v]) => `${k}: ${v.required.join(',')}`).join('; ')})` });
@@ -374,6 +388,48 @@ function findCycles(needs: Map<NeedId, Located<Need>>, current: CrisisState): Pr
     }
   }
   return problems;
+}
+
+/**
+ * Decodes an estate file's bytes as UTF-8, refusing (with `file:line: column`) what is not: a
+ * spreadsheet saved as Latin-1 or Windows-1252 would otherwise be stored with replacement
+ * characters in place of every accented name.
+ */
+export function decodeEstateBytes(file: string, bytes: Uint8Array): { ok: true; text: string } | { ok: false; problem: Problem } {
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) {
+      if (bytes[i] === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const byte = bytes[at] ?? 0;
+    return { ok: false, problem: { file, line, column: `byte ${at - lineStart + 1}`, message: `not valid UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}): save the file as UTF-8 (spreadsheets: "CSV UTF-8") and import it again` } };
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] ?? 0;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || (x & 0xc0) !== 0x80) return i;
+    }
+    // Overlongs, surrogates and values past U+10FFFF.
+    const d = b[i + 1] ?? 0;
+    if ((c === 0xe0 && d < 0xa0) || (c === 0xed && d >= 0xa0) || (c === 0xf0 && d < 0x90) || (c === 0xf4 && d >= 0x90)) return i;
+    i += n + 1;
+  }
+  return b.length;
 }
 
 function located<T>(r: Row, value: T): Located<T> {

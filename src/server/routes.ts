@@ -24,7 +24,10 @@ import { COORDINATION_ROUTES } from './coordination-routes.ts';
 export const SESSION_COOKIE = 'cc_session';
 
 const estateInput = z.object({
-  files: z.array(z.object({ file: z.string().min(1).max(300), text: z.string().max(32 * 1024 * 1024) })).min(1).max(20),
+  files: z
+    .array(z.object({ file: z.string().min(1).max(300), text: z.string().max(32 * 1024 * 1024), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the file, 64 lower-case hex digits').optional() }))
+    .min(1)
+    .max(20),
 });
 
 const intParam = (q: URLSearchParams, name: string, dflt: number, max: number): number => {
@@ -294,7 +297,15 @@ export const CORE_ROUTES: readonly Route[] = [
     summary: 'Import estate files (CSV or JSON text), all or nothing; the same files twice change nothing',
     async handler(ctx) {
       const v = validate(estateInput, ctx.body);
-      const files = v.files.map((f) => ({ file: f.file, text: f.text, sha256: createHash('sha256').update(f.text).digest('hex') }));
+      // The body was strict UTF-8 (readJsonBody), so these are the file's bytes as sent; a client
+      // that gives the file's own sha256 has it checked, so the logbook never records another.
+      const files = v.files.map((f, i) => {
+        const sha256 = createHash('sha256').update(f.text, 'utf8').digest('hex');
+        if (f.sha256 !== undefined && f.sha256 !== sha256) {
+          throw new CrisisError('invalid-input', `${f.file}: the text sent does not hash to the sha256 given (the file was changed or decoded on the way)`, { details: [{ path: `files.${i}.sha256`, message: 'does not match the text' }] });
+        }
+        return { file: f.file, text: f.text, sha256 };
+      });
       const r = await ctx.app.importEstate(need(ctx.actor), files);
       return ok({ changed: r.changed, unchanged: r.unchanged, entries: r.entries.map(clientEntry) }, r.changed > 0 ? 201 : 200);
     },

@@ -12,6 +12,7 @@ import { readRuleDocs, type RuleDoc, type RuleProblem } from '../../hunt/sigma/r
 import { listEvidenceFiles } from '../../hunt/sources/index.ts';
 import { builtinRulesDir } from '../../hunt/rules/index.ts';
 import { RuleSet } from '../../hunt/sigma/ruleset.ts';
+import { csvField } from '../../core/csv.ts';
 
 const USAGE = `Usage: crisiscell hunt <files|dirs...> [options]
 
@@ -35,10 +36,7 @@ Example:
 
 type Sink = NodeJS.WritableStream;
 
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const csvCell = csvField;
 
 const CSV_HEADER = 'rule_id,rule_title,level,file,record_id,timestamp,computer,event_id';
 

@@ -9,6 +9,8 @@ import { CrisisError } from '../../core/errors.ts';
 import type { CrisisState } from '../../core/state.ts';
 import { statusOf } from '../../core/state.ts';
 import type { EstateFile } from '../../core/estate-import.ts';
+import { decodeEstateBytes } from '../../core/estate-import.ts';
+import type { Problem } from '../../core/errors.ts';
 import type { CommandSpec, Values } from '../spec.ts';
 import { str } from '../spec.ts';
 import { oneLine, table } from '../text.ts';
@@ -65,15 +67,21 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     options: {},
     async run(ctx, _v, files) {
       requirePositional(files, 1, 'the files to import');
+      const bad: Problem[] = [];
       const read: EstateFile[] = files.map((f) => {
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = readFileSync(resolve(ctx.io.cwd, f), 'utf8');
+          bytes = readFileSync(resolve(ctx.io.cwd, f));
         } catch (e) {
           throw new CrisisError('io', `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        return { file: f, text, sha256: createHash('sha256').update(text).digest('hex') };
+        // The hash of the file's bytes, as `sha256sum` gives it: what the logbook says was imported.
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        const d = decodeEstateBytes(f, bytes);
+        if (!d.ok) bad.push(d.problem);
+        return { file: f, text: d.ok ? d.text : '', sha256 };
       });
+      if (bad.length > 0) throw new CrisisError('invalid-input', `the import was refused: ${bad.length} file(s) not UTF-8; nothing was written`, { details: bad });
       const app = await ctx.openApp();
       const r = await app.importEstate(ctx.actor(), read);
       if (ctx.json) ctx.printJson({ changed: r.changed, unchanged: r.unchanged, seq: r.entries[0]?.seq ?? null });
