@@ -34,7 +34,7 @@ describe('terminal output', () => {
     for (const cmd of [['log'], ['decision', 'list']]) {
       const r = await cc(...cmd);
       assert.equal(r.code, 0, r.stderr);
-      // eslint-disable-next-line no-control-regex
+       
       assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f]/, `${cmd.join(' ')}: a control character reached the terminal`);
       assert.match(r.stdout, /\\x1b\[2J/, 'shown, visibly');
     }
