@@ -390,13 +390,15 @@ export class CrisisApp {
   }
 
   async log(filter: LogFilter = {}): Promise<AnyEntry[]> {
-    const kinds = filter.kinds && filter.kinds.length > 0 ? new Set(filter.kinds) : undefined;
+    const kinds = filter.kinds ?? [];
+    if (filter.limit !== undefined) return [...(await this.store.readLast(filter.limit, { afterSeq: filter.sinceSeq ?? 0, kinds }))];
+    const set = kinds.length > 0 ? new Set(kinds) : undefined;
     const out: AnyEntry[] = [];
     for await (const e of this.store.readAll(filter.sinceSeq ?? 0)) {
-      if (kinds && !kinds.has(e.kind) && ![...kinds].some((k) => k.endsWith('*') && e.kind.startsWith(k.slice(0, -1)))) continue;
+      if (set && !set.has(e.kind) && !kinds.some((k) => k.endsWith('*') && e.kind.startsWith(k.slice(0, -1)))) continue;
       out.push(e);
     }
-    return filter.limit !== undefined ? out.slice(-filter.limit) : out;
+    return out;
   }
 
   /** The state as known at `at` (author time), or now. */

@@ -266,8 +266,22 @@ export const CORE_ROUTES: readonly Route[] = [
       const since = intParam(ctx.query, 'since', 0, Number.MAX_SAFE_INTEGER);
       const limit = Math.max(1, intParam(ctx.query, 'limit', 1000, 10_000));
       const kinds = ctx.query.getAll('kind').flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+      const seq = ctx.app.liveProjection.lastSeq;
       const entries = await ctx.app.log({ sinceSeq: since, kinds, limit });
-      return ok({ seq: ctx.app.liveProjection.lastSeq, entries: entries.map(clientEntry) });
+      // Streamed in pages, yielding between them: five clients asking for 10,000 entries at once
+      // must not hold the event loop (the health check, everyone's board) while it is encoded.
+      const res = ctx.res;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.write(`{"seq":${seq},"entries":[`);
+      for (let i = 0; i < entries.length; i += 250) {
+        const page = entries.slice(i, i + 250).map((e) => JSON.stringify(clientEntry(e))).join(',');
+        const more = res.write(i === 0 ? page : `,${page}`);
+        if (!more) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+        if (res.destroyed) return undefined;
+        await new Promise((r) => setImmediate(r));
+      }
+      res.end(']}');
+      return undefined;
     },
   },
   {

@@ -10,7 +10,7 @@ import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/j
 import { CrisisError } from '../../core/errors.ts';
 import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../../core/journal-store.ts';
 import { sha256 } from '../sha256.ts';
-import { openSqliteStore } from '../sqlite/sqlite-journal-store.ts';
+import { kindFilter, openSqliteStore } from '../sqlite/sqlite-journal-store.ts';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
@@ -207,6 +207,15 @@ export class PostgresJournalStore implements JournalStore, JournalImporter, Cred
       [afterSeq, limit],
     );
     return r.rows.map((row) => entryFromRow(toStored(row)));
+  }
+
+  async readLast(limit: number, opts: { afterSeq?: number; kinds?: readonly string[] } = {}): Promise<readonly AnyEntry[]> {
+    const { where, params } = kindFilter(opts.kinds ?? [], (i) => `$${i}`, 1);
+    const r = await this.query<RawRow>(
+      `SELECT seq, id, at, actor, kind, payload, prev, hash FROM ${this.schema}.journal WHERE seq > $${params.length + 1}${where} ORDER BY seq DESC LIMIT $${params.length + 2}`,
+      [...params, opts.afterSeq ?? 0, limit],
+    );
+    return r.rows.reverse().map((row) => entryFromRow(toStored(row)));
   }
 
   async *readAll(afterSeq = 0, pageSize = 5000): AsyncIterable<AnyEntry> {

@@ -56,6 +56,18 @@ CREATE TABLE IF NOT EXISTS credentials (
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/** ` AND (kind IN (…) OR kind LIKE 'x.%' …)` for a list of kinds and `prefix.*` families; empty: every kind. */
+export function kindFilter(kinds: readonly string[], placeholder: (i: number) => string, offset = 1): { where: string; params: string[] } {
+  if (kinds.length === 0) return { where: '', params: [] };
+  const params: string[] = [];
+  const parts = kinds.map((k) => {
+    params.push(k.endsWith('*') ? `${k.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : k);
+    const ph = placeholder(offset + params.length - 1);
+    return k.endsWith('*') ? `kind LIKE ${ph} ESCAPE '\\'` : `kind = ${ph}`;
+  });
+  return { where: ` AND (${parts.join(' OR ')})`, params };
+}
+
 export interface SqliteStoreOptions {
   /** Open an existing file only; fail with `not-initialised` if it does not exist. */
   readonly mustExist?: boolean;
@@ -145,6 +157,14 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
 
   async read(afterSeq = 0, limit = Number.MAX_SAFE_INTEGER): Promise<readonly AnyEntry[]> {
     return this.readStmt.all(afterSeq, limit).map(entryFromRow);
+  }
+
+  async readLast(limit: number, opts: { afterSeq?: number; kinds?: readonly string[] } = {}): Promise<readonly AnyEntry[]> {
+    const { where, params } = kindFilter(opts.kinds ?? [], () => '?');
+    const rows = this.db
+      .prepare<StoredRow>(`SELECT seq, id, at, actor, kind, payload, prev, hash FROM journal WHERE seq > ?${where} ORDER BY seq DESC LIMIT ?`)
+      .all(opts.afterSeq ?? 0, ...params, limit);
+    return rows.reverse().map(entryFromRow);
   }
 
   async *readAll(afterSeq = 0, pageSize = 2000): AsyncIterable<AnyEntry> {
