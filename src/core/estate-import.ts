@@ -4,7 +4,7 @@
  * unless there are none. The result is only what changed against the current state, so importing
  * the same files twice writes nothing the second time.
  */
-import { parseCsv } from './csv.ts';
+import { parseCsvSteps } from './csv.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { Problem } from './errors.ts';
 import type { AssetId, NeedId, ServiceId, SiteId } from './ids.ts';
@@ -49,9 +49,29 @@ const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export function importEstate(files: readonly EstateFile[], current: CrisisState): EstateImportResult {
+  return runSteps(importEstateSteps(files, current));
+}
+
+/** Runs a step generator to its end, synchronously. */
+export function runSteps<T>(g: Generator<unknown, T, void>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `importEstate` as steps: it pauses (yields) every thousand rows or so, so that the server can
+ * import a 30 MB estate without holding its event loop for seconds (the app layer drives it with
+ * a time budget per slice). The state must not change its estate while the steps run; the app
+ * checks that and starts again if it did.
+ */
+export function* importEstateSteps(files: readonly EstateFile[], current: CrisisState): Generator<void, EstateImportResult, void> {
   const problems: Problem[] = [];
   const rows: Record<EstateFileRole, Row[]> = { sites: [], services: [], assets: [], dependencies: [] };
-  for (const f of files) readFile(f, rows, problems);
+  let tick = 0;
+  const pause = (): boolean => (++tick & 1023) === 0;
+  for (const f of files) yield* readFile(f, rows, problems);
 
   const sites = new Map<SiteId, Located<Site>>();
   const services = new Map<ServiceId, Located<Service>>();
@@ -59,6 +79,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   const needs = new Map<NeedId, Located<Need>>();
 
   for (const r of rows.sites) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const id = req(r, 'id', p);
     const name = req(r, 'name', p);
@@ -78,6 +99,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   const siteExists = (s: SiteId) => sites.has(s) || current.sites.has(s);
 
   for (const r of rows.services) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const site = req(r, 'site', p);
     const kind = req(r, 'kind', p);
@@ -101,6 +123,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   }
 
   for (const r of rows.assets) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const hostname = req(r, 'hostname', p);
     const kind = req(r, 'kind', p);
@@ -137,6 +160,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   };
 
   for (const r of rows.dependencies) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const fromRaw = req(r, 'from', p);
     const toRaw = req(r, 'to', p);
@@ -180,27 +204,28 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
 
   let unchanged = 0;
-  const changedOnly = <K, T>(m: Map<K, Located<T>>, old: ReadonlyMap<K, T>): T[] => {
+  function* changedOnly<K, T>(m: Map<K, Located<T>>, old: ReadonlyMap<K, T>): Generator<void, T[], void> {
     const out: T[] = [];
     for (const [k, v] of m) {
+      if (pause()) yield;
       const before = old.get(k);
       if (before !== undefined && canonicalJson(before) === canonicalJson(v.value)) unchanged++;
       else out.push(v.value);
     }
     return out;
-  };
+  }
   const payload = {
     sources: files.map((f) => ({ file: f.file, sha256: f.sha256 })),
-    sites: changedOnly(sites, current.sites),
-    services: changedOnly(services, current.services),
-    assets: changedOnly(assets, current.assets),
-    needs: changedOnly(needs, current.needs),
+    sites: yield* changedOnly(sites, current.sites),
+    services: yield* changedOnly(services, current.services),
+    assets: yield* changedOnly(assets, current.assets),
+    needs: yield* changedOnly(needs, current.needs),
   };
   const changed = payload.sites.length + payload.services.length + payload.assets.length + payload.needs.length;
   return { ok: true, payload, changed, unchanged };
 }
 
-function readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: Problem[]): void {
+function* readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: Problem[]): Generator<void, void, void> {
   const replaced = f.text.indexOf('\uFFFD');
   if (replaced >= 0) {
     // U+FFFD is what a lenient decoder puts where bytes were not UTF-8: the text is no longer the file.
@@ -211,10 +236,12 @@ function readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: 
   }
   const trimmed = f.text.trimStart();
   if (f.file.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    yield;
     readJson(f, rows, problems);
+    yield;
     return;
   }
-  const csv = parseCsv(f.text);
+  const csv = yield* parseCsvSteps(f.text);
   for (const e of csv.errors) problems.push({ file: f.file, line: e.line, message: e.message });
   const seen = new Set<string>();
   for (const h of csv.header) {
@@ -235,7 +262,9 @@ function readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: 
   }
   const known = new Set([...cols.required, ...cols.optional]);
   for (const h of csv.header) if (!known.has(h)) problems.push({ file: f.file, line: 1, column: h, message: `unknown column for a ${role} file (known: ${[...known].join(', ')})` });
+  let n = 0;
   for (const rec of csv.records) {
+    if ((++n & 2047) === 0) yield;
     if (rec.fields.length !== csv.header.length) {
       problems.push({ file: f.file, line: rec.line, message: `${rec.fields.length} fields where the header has ${csv.header.length}` });
       continue;

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
+import { ChainVerifier, entryFromRow, GENESIS_HASH, payloadTextOf, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
 import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../../core/journal-store.ts';
@@ -164,7 +164,7 @@ export class PostgresJournalStore implements JournalStore, JournalImporter, Cred
       const page = entries.slice(i, i + 500);
       const params: unknown[] = [];
       const values = page.map((e, j) => {
-        params.push(e.seq, e.id, e.at, e.actor, e.kind, JSON.stringify(e.payload), e.prev, e.hash);
+        params.push(e.seq, e.id, e.at, e.actor, e.kind, payloadTextOf(e), e.prev, e.hash);
         const b = j * 8;
         return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8})`;
       });

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
+import { ChainVerifier, entryFromRow, GENESIS_HASH, payloadTextOf, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
 import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../../core/journal-store.ts';
@@ -131,7 +131,7 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
       }
       const sealed = sealEntries(drafts, h.seq, h.hash, sha256);
       for (const e of sealed) {
-        this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, JSON.stringify(e.payload), e.prev, e.hash);
+        this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, payloadTextOf(e), e.prev, e.hash);
       }
       return sealed;
     });
@@ -149,7 +149,7 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
   async importSealed(entries: readonly AnyEntry[]): Promise<void> {
     const run = this.db.transaction(() => {
       if (this.headSync().seq !== 0) throw new CrisisError('already-exists', `${this.location} already holds a journal; import into an empty database`);
-      for (const e of entries) this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, JSON.stringify(e.payload), e.prev, e.hash);
+      for (const e of entries) this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, payloadTextOf(e), e.prev, e.hash);
     });
     run.immediate();
     this.notify();
