@@ -74,7 +74,7 @@ describe('crisiscell evtx dump', () => {
     const err = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(err.length, 2);
     assert.deepEqual({ file: err[0]?.file, chunk: err[0]?.chunk, record: err[0]?.record }, { file: join('dc01', 'System.EVTX'), chunk: 0, record: 11 });
-    assert.deepEqual(err[1], { summary: { files: 2, records: 5, errors: 1, chunks: 2, badChunks: 0, unreadable: 0 } });
+    assert.deepEqual(err[1], { summary: { files: 2, records: 5, errors: 1, chunks: 2, badChunks: 0, recovered: 0, unreadable: 0 } });
   });
 
   it('keeps reading under back-pressure from a slow consumer', async () => {

@@ -81,6 +81,22 @@ describe('evidence folder walk', () => {
     assert.ok(r.problems.length >= 2);
   });
 
+  it('a link out of the paths given (a mounted image pointing into this machine) is not followed', () => {
+    const d = fresh('escape');
+    const outside = fresh('elsewhere');
+    writeFileSync(join(outside, 'Host.evtx'), 'x');
+    mkdirSync(join(d, 'image'));
+    writeFileSync(join(d, 'image', 'Security.evtx'), 'x');
+    symlinkSync(outside, join(d, 'image', 'ProgramData'));
+    symlinkSync(join(outside, 'Host.evtx'), join(d, 'image', 'Host.evtx'));
+    const r = rel(d, walkEvidence([d]));
+    assert.deepEqual(r.files, ['image/Security.evtx']);
+    assert.equal(r.problems.length, 2);
+    assert.ok(r.problems.every((p) => /^skipped image\/(ProgramData|Host\.evtx): link to .*elsewhere.*, outside the paths given: not followed/.test(p)), r.problems.join('\n'));
+    // Given as well, the folder is read (once).
+    assert.deepEqual(walkEvidence([d, outside]).files.map((f) => f.real.slice(dir.length + 1)).sort(), ['elsewhere/Host.evtx', 'escape/image/Security.evtx']);
+  });
+
   it('a file reached twice (symbolic and hard link) is read once', () => {
     const d = fresh('twice');
     writeFileSync(join(d, 'Security.evtx'), 'x');

@@ -12,13 +12,16 @@
  *   walk goes on.
  * - FIFOs, sockets and devices are never opened (a FIFO blocks a reader for ever); one that
  *   carries an evidence name (or was named on the command line) is reported.
+ * - A link inside a folder is followed only when it leads to somewhere inside the paths given: a
+ *   mounted disk image holds absolute links (`/ProgramData`, `/Users/...`) that would otherwise
+ *   lead into the investigator's own machine. Such a link is reported as skipped, with its target.
  *
  * Problems are of two kinds: `unreadable` (something we would have read and could not: the run
  * is "completed with unreadable inputs") and `skipped` (a loop or a second path to something
  * already read: nothing was missed).
  */
 import { accessSync, constants, lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { nonRegularKind } from './open-regular.ts';
 
 /** Extensions picked up when walking a folder (a file named explicitly is read whatever its name). */
@@ -89,6 +92,9 @@ export function walkEvidence(paths: readonly string[], opts: WalkOptions = {}): 
   const seenFiles = new Map<string, string>();
   /** Folder identity -> the path it was first walked as. */
   const seenDirs = new Map<string, string>();
+  /** Real paths of the folders and files given: links are followed only to inside them. */
+  const roots: string[] = [];
+  const inside = (real: string): boolean => roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
   const unreadable = (path: string, reason: string): void => void problems.push({ path, reason, severity: 'unreadable' });
   const skipped = (path: string, reason: string): void => void problems.push({ path, reason, severity: 'skipped' });
 
@@ -185,9 +191,27 @@ export function walkEvidence(paths: readonly string[], opts: WalkOptions = {}): 
       }
       return;
     }
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch (e) {
+      unreadable(shown, `symbolic link not followed: ${reasonOf(e)}`);
+      return;
+    }
+    if (!inside(real)) {
+      if (st.isDirectory() || accept(name)) skipped(shown, `link to ${real}, outside the paths given: not followed (give that path to read it)`);
+      return;
+    }
     visit(shown, abs, st, false, ancestors, depth);
   };
 
+  for (const p of paths) {
+    try {
+      roots.push(realpathSync(resolve(cwd, p)));
+    } catch {
+      // Reported below.
+    }
+  }
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let st: Stats;
