@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AnyEntry, EntryDraft } from '../core/journal.ts';
 import type { AssetId } from '../core/ids.ts';
 import type { Asset } from '../core/model.ts';
+import type { ImpactCell } from '../core/impact/index.ts';
 import type { CrisisState } from '../core/state.ts';
 import type { AssetEvidence, DetectionRef, ErasedRef, EvidenceLevel, EvidenceRecorded, EvidenceSummary } from '../core/evidence.ts';
 import { EVIDENCE_LEVELS, summariseEvidence } from '../core/evidence.ts';
@@ -203,6 +204,17 @@ export function evidenceOf(state: CrisisState, asset: AssetId): readonly AssetEv
 /** The summary the asset listing and the API show (undefined when the asset has no evidence). */
 export function evidenceSummaryOf(state: CrisisState, asset: AssetId): EvidenceSummary | undefined {
   return summariseEvidence(state.evidence?.get(asset));
+}
+
+/** The assets a cell's cause chains go through or end at, and those its risk comes from. */
+export function assetsOfCell(cell: ImpactCell): AssetId[] {
+  const out = new Set<AssetId>();
+  for (const c of cell.causes) {
+    for (const st of c.steps) if (st.type === 'asset') out.add(st.id as AssetId);
+    if (c.root.kind === 'asset-state') out.add(c.root.asset);
+  }
+  for (const r of cell.atRiskBecause ?? []) out.add(r.asset);
+  return [...out];
 }
 
 /** Assets on a cell's cause chains or risk paths that have evidence, with it: what `why` shows. */
