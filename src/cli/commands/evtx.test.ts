@@ -98,6 +98,25 @@ describe('crisiscell evtx dump', () => {
     }
   });
 
+  it('--recover prints the records carved from slack space, marked recovered, and counts them', async () => {
+    const c = buildChunk(records(20, 3));
+    const view = new DataView(c.bytes.buffer);
+    view.setBigUint64(16, 20n, true);
+    view.setBigUint64(32, 20n, true);
+    view.setUint32(48, c.offsets[1] as number, true);
+    fixChunkCrcs(c.bytes);
+    writeFileSync(join(dir, 'slack.evtx'), buildFile([c.bytes]));
+    const plain = await run(['dump', 'slack.evtx'], dir);
+    assert.equal(plain.stdout.trim().split('\n').length, 1);
+    const r = await run(['dump', 'slack.evtx', '--recover'], dir);
+    assert.equal(r.code, 0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { eventRecordId: number; recovered?: boolean; offset: number });
+    assert.deepEqual(lines.map((l) => [l.eventRecordId, l.recovered === true]), [[20, false], [21, true], [22, true]]);
+    assert.equal(lines[1]?.offset, 4096 + (c.offsets[1] as number));
+    const summary = JSON.parse(r.stderr.trim().split('\n').pop() ?? '{}') as { summary: { records: number; recovered: number } };
+    assert.deepEqual([summary.summary.records, summary.summary.recovered], [3, 2]);
+  });
+
   it('shows help with an example', async () => {
     const r = await run(['--help'], dir);
     assert.equal(r.code, 0);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { huntCommand } from './hunt.ts';
 import type { CliIo } from '../io.ts';
+import { buildChunk, buildFile, fixChunkCrcs } from '../../../test/support/evtx-builder.ts';
+import { logonRecords } from '../../../test/support/evidence-tree.ts';
 
 class Capture extends Writable {
   text = '';
@@ -156,6 +158,62 @@ describe('hunt command', () => {
         assert.equal(await huntCommand(argv, x), 2, argv.join(' '));
         assert.match(x.err.text, re, argv.join(' '));
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--timeline: detections of every input in time order, through runs on disk (--run-size 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-hunt-tl-'));
+    try {
+      mkdirSync(join(dir, 'logs'));
+      // Two hosts whose events interleave in time; each file is in its own order.
+      const ev = (host: string, sec: number, n: number): string => JSON.stringify({ EventTime: `2026-08-20 02:00:${String(sec).padStart(2, '0')}`, Hostname: host, Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, RecordNumber: n, SourceName: 'Microsoft-Windows-Sysmon', Image: 'C:\\Windows\\System32\\vssadmin.exe', CommandLine: 'vssadmin delete shadows /all /quiet' });
+      writeFileSync(join(dir, 'logs', 'a.jsonl'), [ev('ws01', 50, 3), ev('ws01', 10, 1), ev('ws01', 30, 2)].join('\n') + '\n');
+      writeFileSync(join(dir, 'logs', 'b.jsonl'), [ev('ws02', 20, 7), ev('ws02', 40, 8), ev('ws02', 5, 6)].join('\n') + '\n');
+      const x = io(dir);
+      assert.equal(await huntCommand(['logs', '--timeline', '--run-size', '1', '--csv', '--threads', '0'], x), 0, x.err.text);
+      const rows = x.out.text.trim().split('\n').slice(1).map((r) => r.split(',').slice(0, 2).join(' '));
+      assert.deepEqual(rows, ['2026-08-20T02:00:05Z ws02', '2026-08-20T02:00:10Z ws01', '2026-08-20T02:00:20Z ws02', '2026-08-20T02:00:30Z ws01', '2026-08-20T02:00:40Z ws02', '2026-08-20T02:00:50Z ws01']);
+      assert.match(x.err.text, /detections: 6 from 2026-08-20T02:00:05Z to 2026-08-20T02:00:50Z/);
+      assert.match(x.err.text, /ws01 +3 +\. +\. +\. +\. +3 +2026-08-20T02:00:10Z -> 2026-08-20T02:00:50Z/);
+      const y = io(dir);
+      assert.equal(await huntCommand(['logs', '--run-size', '0'], y), 2);
+      assert.match(y.err.text, /--run-size must be a whole number/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--recover runs the rules on records carved from deleted space, marked recovered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-hunt-rec-'));
+    try {
+      // An RDP logon from a public address, left in the slack of the chunk (the chunk header says
+      // only the first record is live).
+      const c = buildChunk(logonRecords([
+        { eventRecordId: 41, user: 'svc', logonType: 3, ip: '10.0.0.5' },
+        { eventRecordId: 42, user: 'admin', logonType: 10, ip: '185.220.101.4' },
+      ]));
+      const view = new DataView(c.bytes.buffer);
+      view.setBigUint64(16, 1n, true);
+      view.setBigUint64(32, 1n, true);
+      view.setUint32(48, c.offsets[1] as number, true);
+      fixChunkCrcs(c.bytes);
+      writeFileSync(join(dir, 'Security.evtx'), buildFile([c.bytes]));
+      const plain = io(dir);
+      assert.equal(await huntCommand(['Security.evtx', '--jsonl', '--threads', '0'], plain), 0);
+      assert.equal(plain.out.text.trim(), '', 'nothing without --recover');
+      const x = io(dir);
+      assert.equal(await huntCommand(['Security.evtx', '--jsonl', '--threads', '0', '--recover'], x), 0);
+      const hit = JSON.parse(x.out.text.trim().split('\n')[0] ?? '{}') as Record<string, unknown>;
+      assert.equal((hit.rule as { title: string }).title, 'RDP Logon From A Public IP Address');
+      assert.equal(hit.eventRecordId, 42);
+      assert.equal(hit.recovered, true);
+      assert.deepEqual(hit.details, { TgtUser: 'admin', Type: '10 - RemoteInteractive', SrcIP: '185.220.101.4' });
+      assert.match(x.err.text, /records: 2 \(1 recovered from deleted space\)/);
+      const human = io(dir);
+      await huntCommand(['Security.evtx', '--threads', '0', '--recover'], human);
+      assert.match(human.out.text, /Security 4624 #42 .*\/Security\.evtx @\d+ \(recovered\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
