@@ -19,9 +19,9 @@ import type { RecordSource } from './record.ts';
 import { recordKey, sourceOf } from './record.ts';
 
 export interface TimelineOptions {
-  /** Detections held in memory before a sorted run is written to disk (default 20,000). */
+  /** Detections held in memory before a sorted run is written to disk (default 10,000: about 65 MB of heap at the peak). */
   readonly runSize?: number;
-  /** Runs merged at once; more are merged in groups first (default 64). */
+  /** Runs merged at once; more are merged in groups first (default 128). */
   readonly maxFanIn?: number;
   /** Where run files go (default: the system's temporary folder). */
   readonly tmpDir?: string;
@@ -193,8 +193,8 @@ export class Timeline {
   duplicates = 0;
 
   constructor(opts: TimelineOptions = {}) {
-    this.runSize = Math.max(1, opts.runSize ?? 20_000);
-    this.maxFanIn = Math.max(2, opts.maxFanIn ?? 64);
+    this.runSize = Math.max(1, opts.runSize ?? 10_000);
+    this.maxFanIn = Math.max(2, opts.maxFanIn ?? 128);
     this.tmpBase = opts.tmpDir ?? tmpdir();
   }
 

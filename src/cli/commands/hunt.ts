@@ -41,7 +41,7 @@ Options:
   -o, --output FILE  write detections to FILE (the summary then goes to stdout)
   --timeline         every detection of every input in time order (sorted on disk in runs,
                      memory stays bounded); copies of one event are merged with all their sources
-  --run-size N       detections sorted in memory per run with --timeline (default 20000)
+  --run-size N       detections sorted in memory per run with --timeline (default 10000)
   --recover          also carve deleted records from slack space and unused chunk areas of .evtx
                      files (marked recovered) and run the rules on them
   --db FILE          record the evidence per asset in the crisis journal (hosts matched with the
