@@ -219,13 +219,13 @@ export function walkEvidence(paths: readonly string[], opts: WalkOptions = {}): 
       st = statSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      let dangling = false;
+      let target: string | undefined;
       try {
-        dangling = lstatSync(abs).isSymbolicLink();
+        if (lstatSync(abs).isSymbolicLink()) target = readlinkSync(abs);
       } catch {
         // absent altogether
       }
-      unreadable(p, code === 'ENOENT' ? (dangling ? 'dangling symbolic link: skipped' : 'no such file or folder') : reasonOf(e));
+      unreadable(p, code === 'ENOENT' ? (target !== undefined ? `dangling symbolic link to ${target}: skipped` : 'no such file or folder') : reasonOf(e));
       continue;
     }
     visit(p, abs, st, true, new Set(), 0);
