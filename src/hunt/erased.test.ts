@@ -72,12 +72,12 @@ describe('erased evidence', () => {
     assert.equal(analyse([[c('a.evtx')], [c('a.json')]]).filter((f) => f.type === 'log-cleared').length, 1);
   });
 
-  it('memory follows the holes, not the records: a million consecutive IDs are one run', () => {
+  it('memory follows the holes, not the records: 300,000 consecutive IDs are one run', () => {
     const tr = new IdRunTracker();
-    for (let i = 1; i <= 1_000_000; i++) tr.add({ ...rec(1), eventRecordId: i });
+    for (let i = 1; i <= 300_000; i++) tr.add({ ...rec(1), eventRecordId: i });
     const runs = tr.take();
     assert.equal(runs.length, 1);
-    assert.deepEqual(runs[0]?.ids, [1, 1_000_000]);
+    assert.deepEqual(runs[0]?.ids, [1, 300_000]);
   });
 
   const lm = fileURLToPath(new URL('../../../shared/corpus/evtx/EVTX-ATTACK-SAMPLES/Lateral Movement/', import.meta.url));
