@@ -189,7 +189,7 @@ export function forceGc(): void {
  * a GC (every 1000 cases) under `maxHeapMb`, every record serialisable as JSON.
  * Throws an Error naming the seed and the case on the first failure.
  */
-export function runFuzz(seeds: readonly Uint8Array[], seed: number, from: number, to: number, limits: { maxMs: number; maxHeapMb: number }): FuzzStats {
+export function runFuzz(seeds: readonly Uint8Array[], seed: number, from: number, to: number, limits: { maxMs: number; maxHeapMb: number; recover?: boolean }): FuzzStats {
   const stats: FuzzStats = { cases: 0, records: 0, errors: 0, slowestMs: 0, maxHeapMb: 0 };
   for (let i = from; i < to; i++) {
     const c = mutate(seeds, seed, i);
@@ -200,7 +200,7 @@ export function runFuzz(seeds: readonly Uint8Array[], seed: number, from: number
       const s = readEvtxBuffer(c.bytes, 'fuzz.evtx', (r) => {
         records++;
         if (records % 16 === 1) JSON.stringify(r);
-      }, () => errors++);
+      }, () => errors++, { recover: limits.recover === true });
       if (s.records !== records) throw new Error(`summary says ${s.records} records, ${records} emitted`);
       if (s.errors > errors) throw new Error(`summary says ${s.errors} errors, ${errors} reported`);
     } catch (e) {
