@@ -2,6 +2,7 @@
  * One line a person can read for any journal entry: the CLI's log, the printed logbook.
  */
 import type { AnyEntry } from '../core/journal.ts';
+import { levelsText } from '../core/evidence.ts';
 
 /** One line a person can read for any entry. */
 export function describeEntry(e: AnyEntry): string {
@@ -24,6 +25,13 @@ export function describeEntry(e: AnyEntry): string {
       return `${e.payload.id} lifted — ${e.payload.reason}`;
     case 'log.note':
       return `[${e.payload.type}] ${e.payload.text}${e.payload.source ? ` (source: ${e.payload.source})` : ''}`;
+    case 'evidence.recorded': {
+      const p = e.payload;
+      const as = p.hosts.length === 1 && p.hosts[0]?.toLowerCase() === p.asset ? '' : ` (as ${p.hosts.join(', ')})`;
+      const hits = p.detections > 0 ? `${p.detections} detection${p.detections === 1 ? '' : 's'} (${levelsText(p.byLevel)}) from ${p.first} to ${p.last}, ${p.refs.length + (p.refsOmitted ?? 0)} rule/file reference(s)` : 'no detection';
+      const erased = p.erased && p.erased.length > 0 ? `; erased evidence: ${p.erased.length} (log clearing or record gaps)` : '';
+      return `evidence on ${p.asset}${as}: ${hits}${erased} — ${p.source}; asset state unchanged`;
+    }
     case 'decision.opened':
       return `${e.payload.id} opened: ${e.payload.question}${e.payload.options.length ? ` (options: ${e.payload.options.join(' / ')})` : ''}`;
     case 'decision.made':

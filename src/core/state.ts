@@ -12,6 +12,7 @@ import type { UserAccount } from './accounts.ts';
 import { foldAccount } from './accounts.ts';
 import type { CoordinationView } from './coordination/coordination-state.ts';
 import { CoordinationState } from './coordination/coordination-state.ts';
+import type { AssetEvidence } from './evidence.ts';
 
 export interface CrisisInfo {
   readonly name: string;
@@ -35,6 +36,8 @@ export interface CrisisState {
   readonly users?: ReadonlyMap<string, UserAccount>;
   /** Decisions, actions, meetings, comms, regulatory facts (coordination/). Optional like `users`. */
   readonly coordination?: CoordinationView;
+  /** Hunt evidence per asset, oldest entry first (evidence.ts). Optional like `users`. */
+  readonly evidence?: ReadonlyMap<AssetId, readonly AssetEvidence[]>;
   /** Seq and time of the last entry folded (0 and '' for an empty journal). */
   readonly lastSeq: number;
   readonly lastAt: string;
@@ -60,6 +63,7 @@ export class Projection implements CrisisState {
   readonly measures = new Map<MeasureId, Measure>();
   readonly users = new Map<string, UserAccount>();
   readonly coordination = new CoordinationState();
+  readonly evidence = new Map<AssetId, AssetEvidence[]>();
   lastSeq = 0;
   lastAt = '';
   entryCount = 0;
@@ -123,6 +127,14 @@ export class Projection implements CrisisState {
         break;
       case 'log.note':
         break;
+      case 'evidence.recorded': {
+        // Evidence is kept beside the asset; its status is left alone (someone decides that).
+        const list = this.evidence.get(e.payload.asset);
+        const ev: AssetEvidence = { ...e.payload, seq: e.seq, at: e.at, actor: e.actor };
+        if (list) list.push(ev);
+        else this.evidence.set(e.payload.asset, [ev]);
+        break;
+      }
       case 'positions.configured':
       case 'period.opened':
       case 'position.assigned':

@@ -12,6 +12,8 @@ import { describeStoreTarget, openCrisisStore } from '../../main/wiring.ts';
 import type { CrisisApp } from '../../app/crisis-app.ts';
 import { buildDemoJournal, DEFAULT_SEED, DEMO_BOARD_AT } from '../../scenarios/index.ts';
 import { boardToJson, renderBoard, renderDiff, renderWhy } from '../board-text.ts';
+import { assetsOfCell, evidenceForAssets } from '../../app/evidence.ts';
+import { renderCellEvidence } from '../evidence-text.ts';
 import type { Ctx } from '../context.ts';
 import type { CommandSpec } from '../spec.ts';
 import { str } from '../spec.ts';
@@ -70,7 +72,7 @@ export const BOARD_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'why',
-    summary: 'why a service is in its state: cause chains down to the asset or measure, procedures in force',
+    summary: 'why a service is in its state: cause chains down to the asset or measure, procedures in force, evidence from hunts on those assets',
     usage: 'why <service>@<site> [--at ISO] [--json]',
     example: 'crisiscell why laboratory@hsp-north',
     options: { ...atOpt },
@@ -78,9 +80,12 @@ export const BOARD_COMMANDS: CommandSpec[] = [
       const id = p[0];
       if (!id || !id.includes('@')) throw new CrisisError('invalid-input', 'name the service as kind@site, e.g. radiology@hsp-north');
       const app = await ctx.openApp();
-      const cell = cellOf(await app.stateAt(str(v, 'at')), id);
-      if (ctx.json) ctx.printJson(cell);
-      else ctx.out(renderWhy(cell));
+      const state = await app.stateAt(str(v, 'at'));
+      const cell = cellOf(state, id);
+      // Evidence from hunts on the assets the cell's chains and risks go through (evidence.ts).
+      const evidence = evidenceForAssets(state, assetsOfCell(cell));
+      if (ctx.json) ctx.printJson({ ...cell, evidence });
+      else ctx.out(renderWhy(cell) + renderCellEvidence(evidence));
       return 0;
     },
   },
