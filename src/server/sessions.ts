@@ -133,6 +133,8 @@ export interface LoginLimits {
   readonly freeTries?: number;
   /** Longest wait between two tries of one account from one address. Default 15 min. */
   readonly maxDelayMs?: number;
+  /** The first wait after the free tries, doubled at each further failure. Default 1 s. */
+  readonly baseDelayMs?: number;
   readonly now?: () => number;
 }
 
@@ -167,6 +169,7 @@ export class LoginGuard {
   private readonly windowMs: number;
   private readonly freeTries: number;
   private readonly maxDelayMs: number;
+  private readonly baseDelayMs: number;
   private readonly now: () => number;
 
   constructor(limits: LoginLimits = {}) {
@@ -174,6 +177,7 @@ export class LoginGuard {
     this.windowMs = limits.windowMs ?? 10 * 60_000;
     this.freeTries = limits.freeTries ?? 3;
     this.maxDelayMs = limits.maxDelayMs ?? 15 * 60_000;
+    this.baseDelayMs = limits.baseDelayMs ?? 1000;
     this.now = limits.now ?? Date.now;
   }
 
@@ -221,7 +225,7 @@ export class LoginGuard {
   /** How long after the last try the next one may come, given the failures so far. */
   private delayAfter(failures: number): number {
     if (failures < this.freeTries) return 0;
-    return Math.min(this.maxDelayMs, 1000 * 2 ** (failures - this.freeTries));
+    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (failures - this.freeTries));
   }
 
   private pruneIp(ip: string, now: number): number[] {
