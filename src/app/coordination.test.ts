@@ -200,7 +200,7 @@ describe('the situation report reads state', () => {
     assert.match(text(), /No ransom demand has been received/);
     assert.match(text(), /no indication that personal data has been stolen/);
     assert.match(text(), /Switchboard down; direct numbers of the services work/);
-    assert.match(text(), /Next meeting: Crisis meeting, Sun 15 May 2022 10:00, head office/);
+    assert.match(text(), /Next meeting: Crisis meeting, Sun 15 May 2022 10:00 \+02:00, head office/);
 
     // Changing the state changes the report: the LIS comes back, the lab is no longer degraded.
     await kit.app.setAssets(itLead, { pattern: 'srv-lis', security: 'clean', recovery: 'verified', reason: 'rebuilt and verified' });

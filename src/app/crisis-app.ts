@@ -22,6 +22,7 @@ import type { CrisisStore } from '../core/journal-store.ts';
 import type { Sha256 } from '../core/journal.ts';
 import type { Action, Actor } from './permissions.ts';
 import { isAllowed } from './permissions.ts';
+import { mayWrite } from './entry-kinds.ts';
 import { assetSetInput, initInput, isoTime, measureInput, noteInput } from './schemas.ts';
 import type { AssetSetInput, MeasureInput } from './schemas.ts';
 import { validate } from './validate.ts';
@@ -155,6 +156,10 @@ export class CrisisApp {
       }
       const drafts = build(this.projection);
       if (drafts.length === 0) return [];
+      for (const d of drafts) {
+        // The permission checked was `action`: every entry written must be one it covers.
+        if (!mayWrite(action, d.kind)) throw new Error(`a ${action} command tried to write a ${d.kind} entry (see src/app/entry-kinds.ts)`);
+      }
       try {
         const sealed = await this.store.append(drafts, this.projection.lastSeq);
         for (const e of sealed) this.projection.apply(e);

@@ -12,7 +12,9 @@ import type { EstateFile } from '../../core/estate-import.ts';
 import type { CommandSpec, Values } from '../spec.ts';
 import { str } from '../spec.ts';
 import { table } from '../text.ts';
-import { describeEntry } from '../../app/describe-entry.ts';
+import { describeEntry, zoneOf } from '../../app/describe-entry.ts';
+import { formatStamp } from '../../core/clocks/time.ts';
+import { t } from '../../core/i18n/index.ts';
 import { renderLogbookHtml } from '../../app/reports/logbook-html.ts';
 import { htmlToPdf } from '../../app/reports/pdf.ts';
 
@@ -119,7 +121,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const input = { type: p[0], site: str(v, 'site'), zone: str(v, 'zone'), reason: str(v, 'reason') ?? '' };
       const e = verb === 'apply' ? await app.applyMeasure(ctx.actor(), input) : await app.liftMeasure(ctx.actor(), input);
       if (ctx.json) ctx.printJson(e);
-      else ctx.out(`Entry ${e.seq}: ${describeEntry(e)}`);
+      else ctx.out(`Entry ${e.seq}: ${describeEntry(e, ctx.lang, app.state)}`);
       return 0;
     },
   })),
@@ -159,7 +161,11 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const kinds = Array.isArray(v.kind) ? v.kind : [];
       const entries = await app.log({ ...(since === undefined ? {} : { sinceSeq: since }), kinds, ...(last === undefined ? {} : { limit: last }) });
       if (format !== 'text') {
-        const filter = [since !== undefined && `after entry ${since}`, kinds.length > 0 && `kinds ${kinds.join(', ')}`, last !== undefined && `last ${last}`].filter(Boolean).join('; ');
+        const filter = [
+          since !== undefined && t(ctx.lang, 'logbook.filterSince', { seq: since }),
+          kinds.length > 0 && t(ctx.lang, 'logbook.filterKinds', { kinds: kinds.join(', ') }),
+          last !== undefined && t(ctx.lang, 'logbook.filterLast', { n: last }),
+        ].filter(Boolean).join(t(ctx.lang, 'punct.sep'));
         const html = renderLogbookHtml({
           organisation: app.state.crisis?.organisation ?? '',
           crisis: app.state.crisis?.name ?? 'Crisis logbook',
@@ -167,6 +173,8 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
           verify: await app.verify(),
           printedAt: app.clockNow(),
           location: app.store.location,
+          lang: ctx.lang,
+          timeZone: zoneOf(app.state),
           ...(filter ? { filter } : {}),
         });
         const out = str(v, 'output');
@@ -184,7 +192,10 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
         ctx.printJson(entries);
         return 0;
       }
-      for (const e of entries) ctx.out(`#${String(e.seq).padEnd(5)} ${e.at}  ${e.actor.padEnd(18)} ${e.kind.padEnd(18)} ${describeEntry(e)}`);
+      // Every time in the crisis's zone with its offset: entries are written with whatever offset
+      // their author's clock had (a browser in +02:00, a server in Z), the log never mixes them.
+      const zone = zoneOf(app.state);
+      for (const e of entries) ctx.out(`#${String(e.seq).padEnd(5)} ${formatStamp(e.at, zone)}  ${e.actor.padEnd(18)} ${e.kind.padEnd(18)} ${describeEntry(e, ctx.lang, app.state)}`);
       ctx.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`);
       return 0;
     },
