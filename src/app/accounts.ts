@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { CrisisApp } from './crisis-app.ts';
 import type { Actor, Role } from './permissions.ts';
 import { ROLES } from './permissions.ts';
-import { validate } from './validate.ts';
+import { validate, vmsg } from './validate.ts';
 import type { UserAccount } from '../core/accounts.ts';
 import { USER_NAME_PATTERN } from '../core/accounts.ts';
 import { CrisisError } from '../core/errors.ts';
@@ -18,14 +18,14 @@ import { CrisisError } from '../core/errors.ts';
 // 2 is Algorithm.Argon2id: the package exports it as an ambient const enum, unusable under verbatimModuleSyntax.
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-const reason = z.string().trim().min(3, 'give a reason of at least 3 characters: it goes into the evidential logbook').max(2000);
-export const userName = z.string().trim().regex(USER_NAME_PATTERN, 'lower-case letters, digits, dot, dash or underscore; 2 to 40 characters, starting with a letter');
+const reason = z.string().trim().min(3, vmsg('v.reason')).max(2000);
+export const userName = z.string().trim().regex(USER_NAME_PATTERN, vmsg('v.userName'));
 export const roleSchema = z.enum(ROLES);
 
 export const userAddInput = z.object({
   name: userName,
   role: roleSchema,
-  password: z.string().min(10, 'at least 10 characters').max(256),
+  password: z.string().min(10, vmsg('v.password')).max(256),
 });
 export const userRoleInput = z.object({ role: roleSchema, reason });
 export const userDisableInput = z.object({ reason });

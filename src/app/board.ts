@@ -62,13 +62,13 @@ export function whatIfOf(state: CrisisState, changes: readonly unknown[], at: st
     let d: EntryDraft;
     const base = { id: entryId(`what-if-${i}`), at, actor: 'what-if' } as const;
     if (c.kind === 'asset.state') {
-      const payload = assetStatePayload(scratch, validate(assetSetInput, c.input));
+      const payload = assetStatePayload(scratch, validate(assetSetInput, c.input), at);
       assets += payload.assets.length;
       d = { ...base, kind: 'asset.state', payload };
     } else if (c.kind === 'measure.applied') {
-      d = { ...base, kind: 'measure.applied', payload: measureAppliedPayload(scratch, validate(measureInput, c.input)) };
+      d = { ...base, kind: 'measure.applied', payload: measureAppliedPayload(scratch, validate(measureInput, c.input), at) };
     } else {
-      d = { ...base, kind: 'measure.lifted', payload: measureLiftedPayload(scratch, validate(measureInput, c.input)) };
+      d = { ...base, kind: 'measure.lifted', payload: measureLiftedPayload(scratch, validate(measureInput, c.input), at) };
     }
     drafts.push(d);
     scratch.apply({ ...d, seq: scratch.lastSeq + 1, prev: '', hash: '' } as never);

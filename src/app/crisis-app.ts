@@ -10,7 +10,8 @@ import { createInterface } from 'node:readline';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../core/journal.ts';
 import { ChainVerifier, entryFromRow } from '../core/journal.ts';
 import type { EntryKind, EntryPayloads } from '../core/entries.ts';
-import { CrisisError } from '../core/errors.ts';
+import { CrisisError, sayError } from '../core/errors.ts';
+import { DEFAULT_TIME_ZONE, toZonedIso } from '../core/clocks/time.ts';
 import type { AssetId, SiteId } from '../core/ids.ts';
 import { entryId, measureId, siteId } from '../core/ids.ts';
 import type { Asset, AssetStatus, Measure } from '../core/model.ts';
@@ -135,7 +136,7 @@ export class CrisisApp {
 
   private authorize(actor: Actor, action: Action): void {
     if (!isAllowed(actor.role, action)) {
-      throw new CrisisError('forbidden', `${actor.name} (role ${actor.role}) may not ${action.replace('.', ' ')}`);
+      throw forbidden(actor, action);
     }
   }
 
@@ -152,7 +153,7 @@ export class CrisisApp {
     for (let attempt = 0; ; attempt++) {
       await this.syncUnlocked();
       if (action !== 'crisis.init' && action !== 'journal.import' && !this.projection.crisis) {
-        throw new CrisisError('not-initialised', 'this database holds no crisis yet: run `crisiscell init` (or `crisiscell demo`)');
+        throw sayError('not-initialised', 'err.notInitialised');
       }
       const drafts = build(this.projection);
       if (drafts.length === 0) return [];
@@ -176,8 +177,8 @@ export class CrisisApp {
   async init(actor: Actor, input: unknown, opts: { demo?: boolean } = {}): Promise<readonly AnyEntry[]> {
     const v = validate(initInput, input);
     return this.write(actor, 'crisis.init', (s) => {
-      if (s.crisis) throw new CrisisError('already-exists', `this database already holds the crisis "${s.crisis.name}" (since ${s.crisis.initialisedAt})`);
-      return [this.draft(actor, 'crisis.initialised', { name: v.name, organisation: v.organisation, ...(opts.demo ? { demo: true } : {}) })];
+      if (s.crisis) throw sayError('already-exists', 'err.crisisExists', { name: s.crisis.name, at: toZonedIso(s.crisis.initialisedAt, s.crisis.timeZone) });
+      return [this.draft(actor, 'crisis.initialised', { name: v.name, organisation: v.organisation, ...(opts.demo ? { demo: true } : {}), timeZone: v.timeZone ?? DEFAULT_TIME_ZONE })];
     });
   }
 
@@ -188,7 +189,7 @@ export class CrisisApp {
     const entries = await this.write(actor, 'estate.import', (s) => {
       const r = importEstate(files, s);
       if (!r.ok) {
-        throw new CrisisError('invalid-input', `the import was refused: ${r.problems.length} problem(s); nothing was written`, { details: r.problems });
+        throw sayError('invalid-input', 'err.importRefused', { n: r.problems.length }, { details: r.problems });
       }
       changed = r.changed;
       unchanged = r.unchanged;
@@ -202,7 +203,7 @@ export class CrisisApp {
     const v = validate(assetSetInput, input);
     let matched: readonly AssetId[] = [];
     const [entry] = await this.write(actor, 'asset.set', (s) => {
-      const payload = assetStatePayload(s, v);
+      const payload = assetStatePayload(s, v, this.now());
       matched = payload.assets;
       return [this.draft(actor, 'asset.state', payload)];
     });
@@ -212,14 +213,14 @@ export class CrisisApp {
 
   async applyMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
     const v = validate(measureInput, input);
-    const [entry] = await this.write(actor, 'measure.apply', (s) => [this.draft(actor, 'measure.applied', measureAppliedPayload(s, v))]);
+    const [entry] = await this.write(actor, 'measure.apply', (s) => [this.draft(actor, 'measure.applied', measureAppliedPayload(s, v, this.now()))]);
     if (!entry) throw new Error('measure.apply wrote nothing');
     return entry;
   }
 
   async liftMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
     const v = validate(measureInput, input);
-    const [entry] = await this.write(actor, 'measure.lift', (s) => [this.draft(actor, 'measure.lifted', measureLiftedPayload(s, v))]);
+    const [entry] = await this.write(actor, 'measure.lift', (s) => [this.draft(actor, 'measure.lifted', measureLiftedPayload(s, v, this.now()))]);
     if (!entry) throw new Error('measure.lift wrote nothing');
     return entry;
   }
@@ -300,7 +301,7 @@ export class CrisisApp {
   async importJournal(actor: Actor, file: string): Promise<{ count: number; headHash: string }> {
     this.authorize(actor, 'journal.import');
     const head = await this.store.head();
-    if (head.seq !== 0) throw new CrisisError('already-exists', `${this.store.location} already holds ${head.seq} entries; import a journal into an empty database`);
+    if (head.seq !== 0) throw sayError('already-exists', 'err.journalNotEmpty', { location: this.store.location, n: head.seq });
     const verifier = new ChainVerifier(this.hash);
     const entries: AnyEntry[] = [];
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
@@ -337,40 +338,65 @@ export class CrisisApp {
   }
 }
 
+/** Refuses a fact time later than the time it is written (`now`), naming both in the crisis's zone. */
+function checkFactTime(s: CrisisState, at: string | undefined, now: string): void {
+  // A minute of slack: the clocks of two laptops in the room are never exactly the same.
+  if (at !== undefined && Date.parse(at) > Date.parse(now) + 60_000) {
+    const zone = s.crisis?.timeZone ?? DEFAULT_TIME_ZONE;
+    throw sayError('invalid-input', 'err.factInFuture', { at: toZonedIso(at, zone), now: toZonedIso(now, zone) }, { path: 'at' });
+  }
+}
+
 /**
  * The payload `asset set` writes, checked against a state: shared by the command and its what-if
- * preview, so a preview can never disagree with what applying would write.
+ * preview, so a preview can never disagree with what applying would write. `now` is the time the
+ * entry is written: a fact time (`at`) may not be later.
  */
-export function assetStatePayload(s: CrisisState, v: AssetSetInput): EntryPayloads['asset.state'] {
+export function assetStatePayload(s: CrisisState, v: AssetSetInput, now: string): EntryPayloads['asset.state'] {
   const assets = selectAssets(s, v).map((a) => a.id);
   if (assets.length === 0) {
-    throw new CrisisError('not-found', `no asset matches ${describeSelection(v)}`, { details: [{ path: 'pattern', message: 'no asset matches' }] });
+    throw sayError('not-found', 'err.noAssetMatch', { selection: describeSelection(v) }, { path: 'pattern' });
   }
+  checkFactTime(s, v.at, now);
   return {
     assets,
     ...(v.security ? { security: v.security } : {}),
     ...(v.recovery ? { recovery: v.recovery } : {}),
     ...(v.observed ? { observed: v.observed } : {}),
     reason: v.reason,
+    ...(v.at !== undefined ? { happenedAt: v.at } : {}),
   };
 }
 
 /** The payload `measure apply` writes; refuses a measure already in force or an unknown site. */
-export function measureAppliedPayload(s: CrisisState, v: MeasureInput): EntryPayloads['measure.applied'] {
+export function measureAppliedPayload(s: CrisisState, v: MeasureInput, now: string): EntryPayloads['measure.applied'] {
   checkSite(s, v.site);
+  checkFactTime(s, v.at, now);
   const id = measureIdOf(v.type, v.site, v.zone);
-  if (s.measures.has(id)) throw new CrisisError('already-exists', `${id} is already in force (since ${s.measures.get(id)?.appliedAt})`);
-  return { id, type: v.type, ...(v.site ? { site: siteId(v.site) } : {}), ...(v.zone ? { zone: v.zone } : {}), reason: v.reason };
+  const inForce = s.measures.get(id);
+  if (inForce) throw sayError('already-exists', 'err.measureInForce', { id, at: toZonedIso(inForce.appliedAt, s.crisis?.timeZone ?? DEFAULT_TIME_ZONE) });
+  return { id, type: v.type, ...(v.site ? { site: siteId(v.site) } : {}), ...(v.zone ? { zone: v.zone } : {}), reason: v.reason, ...(v.at !== undefined ? { happenedAt: v.at } : {}) };
 }
 
-/** The payload `measure lift` writes; refuses a measure that is not in force. */
-export function measureLiftedPayload(s: CrisisState, v: MeasureInput): EntryPayloads['measure.lifted'] {
+/** The payload `measure lift` writes; refuses a measure that is not in force, or a lift dated before it took effect. */
+export function measureLiftedPayload(s: CrisisState, v: MeasureInput, now: string): EntryPayloads['measure.lifted'] {
   const id = measureIdOf(v.type, v.site, v.zone);
-  if (!s.measures.has(id)) {
+  const m = s.measures.get(id);
+  if (!m) {
     const inForce = [...s.measures.keys()];
-    throw new CrisisError('not-found', `${id} is not in force (in force: ${inForce.length ? inForce.join(', ') : 'none'})`);
+    throw sayError('not-found', 'err.measureNotInForce', { id, list: inForce.length ? inForce.join(', ') : { key: 'word.none' } });
   }
-  return { id, reason: v.reason };
+  checkFactTime(s, v.at, now);
+  if (v.at !== undefined && Date.parse(v.at) < Date.parse(m.appliedAt)) {
+    const zone = s.crisis?.timeZone ?? DEFAULT_TIME_ZONE;
+    throw sayError('invalid-input', 'err.liftBeforeApply', { at: toZonedIso(v.at, zone), since: toZonedIso(m.appliedAt, zone) }, { path: 'at' });
+  }
+  return { id, reason: v.reason, ...(v.at !== undefined ? { happenedAt: v.at } : {}) };
+}
+
+/** The refusal of an action the actor's role does not have, in words. */
+export function forbidden(actor: Actor, action: Action): CrisisError {
+  return sayError('forbidden', 'err.forbidden', { actor: actor.name, role: actor.role, action: { key: `action.${action}` } });
 }
 
 function toStoredRow(o: Record<string, unknown>, where: string): StoredRow {
@@ -413,7 +439,7 @@ function describeSelection(v: { pattern: string; site?: string | undefined; os?:
 
 function checkSite(s: CrisisState, site: string | undefined): void {
   if (site !== undefined && !s.sites.has(site as SiteId)) {
-    throw new CrisisError('not-found', `unknown site "${site}" (sites: ${[...s.sites.keys()].join(', ') || 'none imported'})`, { details: [{ path: 'site', message: 'unknown site' }] });
+    throw sayError('not-found', 'err.unknownSite', { site, sites: [...s.sites.keys()].join(', ') || { key: 'err.noSites' } }, { path: 'site' });
   }
 }
 

@@ -6,14 +6,18 @@
 import type { Board, ImpactCell, ServiceStatus } from '../core/impact/types.ts';
 import type { CellChange, CellSide, WhatIfResult } from '../core/impact/what-if.ts';
 import { SERVICE_KINDS } from '../core/model.ts';
+import type { Lang } from '../core/i18n/index.ts';
+import { label } from '../core/i18n/index.ts';
 
 export interface RenderOptions {
   /** ANSI colours (only when writing to a terminal that wants them; letters carry the meaning anyway). */
   readonly color: boolean;
   /** Terminal width; site names are shortened to fit. Default 100. */
   readonly width?: number;
-  /** The time the board is computed for, printed in the title. */
+  /** The time the board is computed for, printed in the title (local time with its offset). */
   readonly at?: string;
+  /** Language of the site-kind headings (default English). */
+  readonly lang?: Lang;
 }
 
 /** Three-letter column headers for the known service kinds; others get their first three letters. */
@@ -41,16 +45,6 @@ export const SERVICE_CODES: Readonly<Record<string, string>> = {
 
 const LETTER: Readonly<Record<ServiceStatus, string>> = { operational: 'O', degraded: 'D', down: 'X', unknown: '?' };
 const COLOUR: Readonly<Record<ServiceStatus, string>> = { operational: '32', degraded: '33', down: '31;1', unknown: '35' };
-const KIND_TITLE: Readonly<Record<string, string>> = {
-  hospital: 'General hospitals',
-  'psychiatric-hospital': 'Psychiatric hospitals',
-  polyclinic: 'Polyclinics',
-  'nursing-home': 'Nursing homes',
-  'psychiatric-care-home': 'Psychiatric care homes',
-  creche: 'Creches',
-  datacenter: 'Datacenter and head office',
-  unknown: 'Sites not in the estate',
-};
 
 const codeOf = (kind: string): string => SERVICE_CODES[kind] ?? kind.slice(0, 3).toUpperCase();
 const paint = (on: boolean, sgr: string, s: string): string => (on ? `\x1b[${sgr}m${s}\x1b[0m` : s);
@@ -93,7 +87,7 @@ export function renderBoard(board: Board, opts: RenderOptions): string {
     if (!cells) continue;
     if (site.kind !== kind) {
       kind = site.kind;
-      lines.push(paint(opts.color, '1', KIND_TITLE[kind] ?? kind));
+      lines.push(paint(opts.color, '1', label(opts.lang ?? 'en', 'siteKinds', kind)));
     }
     const row = columns
       .map((k) => {

@@ -25,8 +25,13 @@ export function stringsIn(v: unknown, out: Set<string> = new Set(), seen: Set<un
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The English phrases (static parts of catalogue values) that `lang` translates differently. */
-function englishPhrases(lang: Exclude<Lang, 'en'>): string[] {
+const PHRASES = new Map<Lang, { phrase: string; re: RegExp }[]>();
+const ANY = new Map<Lang, RegExp>();
+
+/** The English phrases (static parts of catalogue values) that `lang` translates differently, each with its matcher. */
+function englishPhrases(lang: Exclude<Lang, 'en'>): { phrase: string; re: RegExp }[] {
+  const cached = PHRASES.get(lang);
+  if (cached) return cached;
   const en = CATALOGUES.en;
   const other = CATALOGUES[lang];
   const otherText = Object.values(other).join('\n').toLowerCase();
@@ -40,12 +45,31 @@ function englishPhrases(lang: Exclude<Lang, 'en'>): string[] {
       out.add(p);
     }
   }
-  return [...out].sort((a, b) => b.length - a.length);
+  const list = [...out].sort((a, b) => b.length - a.length).map((phrase) => ({ phrase, re: new RegExp(`(^|[^\\p{L}])${escapeRe(phrase)}($|[^\\p{L}])`, 'iu') }));
+  PHRASES.set(lang, list);
+  // One pass finds whether any phrase is there at all; most texts have none.
+  ANY.set(lang, new RegExp(list.map((p) => escapeRe(p.phrase)).join('|'), 'i'));
+  return list;
 }
 
 /** English catalogue phrases found in `text` once the user's own words are taken out. */
 export function englishLeaks(text: string, lang: Exclude<Lang, 'en'>, userWords: Iterable<string> = []): string[] {
   let rest = text;
   for (const w of [...userWords].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) rest = rest.split(w).join('\u0000');
-  return englishPhrases(lang).filter((p) => new RegExp(`(^|[^\\p{L}])${escapeRe(p)}($|[^\\p{L}])`, 'iu').test(rest));
+  const phrases = englishPhrases(lang);
+  if (!ANY.get(lang)?.test(rest)) return [];
+  return phrases.filter((p) => p.re.test(rest)).map((p) => p.phrase);
+}
+
+/** The text a reader sees in an HTML page: no styles, scripts, tags or attributes; entities decoded. */
+export function htmlText(html: string): string {
+  return html
+    .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

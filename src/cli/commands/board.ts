@@ -13,6 +13,7 @@ import type { CrisisApp } from '../../app/crisis-app.ts';
 import { buildDemoJournal, DEFAULT_SEED, DEMO_BOARD_AT } from '../../scenarios/index.ts';
 import { boardToJson, renderBoard, renderDiff, renderWhy } from '../board-text.ts';
 import type { Ctx } from '../context.ts';
+import { whenFor } from '../when.ts';
 import type { CommandSpec } from '../spec.ts';
 import { str } from '../spec.ts';
 
@@ -57,14 +58,15 @@ export const BOARD_COMMANDS: CommandSpec[] = [
     options: { ...atOpt, site: { type: 'string', multiple: true } },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const at = str(v, 'at');
+      const w = whenFor(app, ctx.lang);
+      const at = w.time(v, 'at');
       const state = await app.stateAt(at);
       const sites = Array.isArray(v.site) ? v.site : [];
       for (const s of sites) if (!state.sites.has(s as SiteId)) throw new CrisisError('not-found', `unknown site "${s}" (sites: ${[...state.sites.keys()].join(', ')})`);
       const board = boardOf(state, { causes: ctx.json ? 'non-operational' : 'none', ...(sites.length ? { sites: sites as SiteId[] } : {}) });
-      const when = at ?? state.lastAt;
+      const when = at ?? app.clockNow();
       if (ctx.json) ctx.printJson(boardToJson(board, when));
-      else ctx.out(renderBoard(board, { color: ctx.color, width: termWidth(ctx), at: when }));
+      else ctx.out(renderBoard(board, { color: ctx.color, width: termWidth(ctx), at: w.local(when), lang: ctx.lang }));
       return 0;
     },
   },

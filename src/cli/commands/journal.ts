@@ -15,6 +15,8 @@ import { table } from '../text.ts';
 import { describeEntry, zoneOf } from '../../app/describe-entry.ts';
 import { formatStamp } from '../../core/clocks/time.ts';
 import { t } from '../../core/i18n/index.ts';
+import type { When } from '../when.ts';
+import { TIME_HELP, whenFor } from '../when.ts';
 import { renderLogbookHtml } from '../../app/reports/logbook-html.ts';
 import { htmlToPdf } from '../../app/reports/pdf.ts';
 
@@ -30,14 +32,15 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'init',
     summary: 'start a new crisis journal in the database',
-    usage: 'init [--name "Cyberattack May 2022"] [--organisation "Hospital group"] [--db FILE]',
-    example: 'crisiscell init --name "Ransomware 14 May" --organisation "Hôpitaux du Sud"',
-    options: { name: { type: 'string' }, organisation: { type: 'string' } },
+    usage: 'init [--name "Cyberattack May 2022"] [--organisation "Hospital group"] [--time-zone Europe/Brussels] [--db FILE]',
+    details: 'Every time of the crisis (logbook, reports, errors) is shown in --time-zone, an IANA zone (default Europe/Brussels),\nwith its offset from UTC; the zone is recorded in the journal\'s first entry.',
+    example: 'crisiscell init --name "Ransomware 14 May" --organisation "Hôpitaux du Sud" --time-zone Europe/Brussels',
+    options: { name: { type: 'string' }, organisation: { type: 'string' }, 'time-zone': { type: 'string' } },
     async run(ctx, v) {
       const app = await ctx.openApp({ create: true });
-      const [e] = await app.init(ctx.actor(), { name: str(v, 'name'), organisation: str(v, 'organisation') });
+      const [e] = await app.init(ctx.actor(), { name: str(v, 'name'), organisation: str(v, 'organisation'), timeZone: str(v, 'time-zone') });
       if (ctx.json) ctx.printJson(e);
-      else ctx.out(`Crisis journal started in ${app.store.location} (entry ${e?.seq}). Next: crisiscell import sites.csv services.csv assets.csv dependencies.csv`);
+      else ctx.out(`Crisis journal started in ${app.store.location} (entry ${e?.seq}, times in ${zoneOf(app.state)}). Next: crisiscell import sites.csv services.csv assets.csv dependencies.csv`);
       return 0;
     },
   },
@@ -93,15 +96,17 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'asset set',
     summary: 'change the security and/or recovery state of one asset or many (a hostname glob), as one entry',
-    usage: 'asset set <hostname|glob> [--site S] [--os GLOB] [--kind K] [--security unknown|suspected|compromised|clean] [--recovery in-service|isolated|preserved|wiped|rebuilding|restored|verified] [--observed up|down|unknown] --reason "..."',
-    example: 'crisiscell asset set "srv-pacs-*" --security compromised --recovery isolated --reason "ransom note found on PACS01, isolated by IT on-call"',
-    options: { site: { type: 'string' }, os: { type: 'string' }, kind: { type: 'string' }, security: { type: 'string' }, recovery: { type: 'string' }, observed: { type: 'string' }, ...reasonOpt },
+    usage: 'asset set <hostname|glob> [--site S] [--os GLOB] [--kind K] [--security unknown|suspected|compromised|clean] [--recovery in-service|isolated|preserved|wiped|rebuilding|restored|verified] [--observed up|down|unknown] --reason "..." [--at TIME]',
+    details: `--at: when it happened, if not now (${TIME_HELP}); the entry keeps the time it is written, the board counts the change from --at.`,
+    example: 'crisiscell asset set "srv-pacs-*" --security compromised --recovery isolated --at 03:50 --reason "ransom note found on PACS01, isolated by IT on-call"',
+    options: { site: { type: 'string' }, os: { type: 'string' }, kind: { type: 'string' }, security: { type: 'string' }, recovery: { type: 'string' }, observed: { type: 'string' }, at: { type: 'string' }, ...reasonOpt },
     async run(ctx, v, p) {
       requirePositional(p, 1, 'the hostname or glob (e.g. "srv-pacs-*")');
       const app = await ctx.openApp();
       const r = await app.setAssets(ctx.actor(), {
         pattern: p[0], site: str(v, 'site'), os: str(v, 'os'), kind: str(v, 'kind'),
         security: str(v, 'security'), recovery: str(v, 'recovery'), observed: str(v, 'observed'), reason: str(v, 'reason') ?? '',
+        at: whenFor(app).time(v, 'at'),
       });
       if (ctx.json) ctx.printJson(r.entry);
       else ctx.out(`Entry ${r.entry.seq}: ${r.assets.length} asset(s) changed: ${r.assets.slice(0, 10).join(', ')}${r.assets.length > 10 ? ', …' : ''}`);
@@ -111,14 +116,17 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   ...(['apply', 'lift'] as const).map((verb): CommandSpec => ({
     name: `measure ${verb}`,
     summary: verb === 'apply' ? 'record a network containment measure in force' : 'record that a measure is lifted',
-    usage: `measure ${verb} <internet-cut|link-cut|quarantine> [--site S] [--zone Z] --reason "..."`,
-    details: 'internet-cut: group-wide, or one site with --site. link-cut: --site is cut from the other sites and the datacenter. quarantine: --zone (at --site, or everywhere).',
-    example: verb === 'apply' ? 'crisiscell measure apply internet-cut --reason "all internet links cut at 03:40 to stop the spread"' : 'crisiscell measure lift link-cut --site hsp-north --reason "site firewall rebuilt and verified"',
-    options: { site: { type: 'string' }, zone: { type: 'string' }, ...reasonOpt },
+    usage: `measure ${verb} <internet-cut|link-cut|quarantine> [--site S] [--zone Z] --reason "..." [--at TIME]`,
+    details: [
+      'internet-cut: group-wide, or one site with --site. link-cut: --site is cut from the other sites and the datacenter. quarantine: --zone (at --site, or everywhere).',
+      `--at: when it took effect, if not now (${TIME_HELP}); the entry keeps the time it is written.`,
+    ].join('\n'),
+    example: verb === 'apply' ? 'crisiscell measure apply internet-cut --at 03:40 --reason "all internet links cut to stop the spread"' : 'crisiscell measure lift link-cut --site hsp-north --reason "site firewall rebuilt and verified"',
+    options: { site: { type: 'string' }, zone: { type: 'string' }, at: { type: 'string' }, ...reasonOpt },
     async run(ctx, v, p) {
       requirePositional(p, 1, 'the measure type: internet-cut, link-cut or quarantine');
       const app = await ctx.openApp();
-      const input = { type: p[0], site: str(v, 'site'), zone: str(v, 'zone'), reason: str(v, 'reason') ?? '' };
+      const input = { type: p[0], site: str(v, 'site'), zone: str(v, 'zone'), reason: str(v, 'reason') ?? '', at: whenFor(app).time(v, 'at') };
       const e = verb === 'apply' ? await app.applyMeasure(ctx.actor(), input) : await app.liftMeasure(ctx.actor(), input);
       if (ctx.json) ctx.printJson(e);
       else ctx.out(`Entry ${e.seq}: ${describeEntry(e, ctx.lang, app.state)}`);
@@ -134,7 +142,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     async run(ctx, v, p) {
       requirePositional(p, 1, 'the text of the note');
       const app = await ctx.openApp();
-      const e = await app.note(ctx.actor(), { type: str(v, 'type') ?? 'fact', text: p.join(' '), source: str(v, 'source'), at: str(v, 'at') });
+      const e = await app.note(ctx.actor(), { type: str(v, 'type') ?? 'fact', text: p.join(' '), source: str(v, 'source'), at: whenFor(app).time(v, 'at') });
       if (ctx.json) ctx.printJson(e);
       else ctx.out(`Entry ${e.seq} written.`);
       return 0;
@@ -203,14 +211,17 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'state',
     summary: 'the state of the crisis (the fold of the journal), now or as known at a time',
-    usage: 'state [--at ISO] [--json]',
-    example: 'crisiscell state --at 2022-05-14T09:00:00+02:00 --json',
+    usage: 'state [--at TIME] [--json]',
+    details: `--at: ${TIME_HELP}; 09:00 is the last 09:00 that has come.`,
+    example: 'crisiscell state --at 09:00 --json',
     options: { at: { type: 'string' } },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const s = await app.stateAt(str(v, 'at'));
-      if (ctx.json) ctx.printJson(stateToJson(s, str(v, 'at')));
-      else ctx.out(describeState(s, str(v, 'at')));
+      const w = whenFor(app, ctx.lang);
+      const at = w.time(v, 'at');
+      const s = await app.stateAt(at);
+      if (ctx.json) ctx.printJson(stateToJson(s, at));
+      else ctx.out(describeState(s, at, app.state, w));
       return 0;
     },
   },
@@ -310,8 +321,11 @@ export function stateToJson(s: CrisisState, at: string | undefined): unknown {
   };
 }
 
-function describeState(s: CrisisState, at: string | undefined): string {
-  if (!s.crisis) return at ? `Nothing was known at ${at}.` : 'No crisis in this database yet: run crisiscell init (or crisiscell demo).';
+function describeState(s: CrisisState, at: string | undefined, live: CrisisState, w: When): string {
+  if (!s.crisis) {
+    if (!at || !live.crisis) return 'No crisis in this database yet: run crisiscell init (or crisiscell demo).';
+    return `Nothing was recorded by ${w.local(at)}: the crisis journal starts ${w.local(live.crisis.initialisedAt)}.`;
+  }
   const bySec = new Map<string, number>();
   const byRec = new Map<string, number>();
   for (const a of s.assets.values()) {
@@ -321,10 +335,10 @@ function describeState(s: CrisisState, at: string | undefined): string {
   }
   const fmt = (m: Map<string, number>) => [...m].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   return [
-    `Crisis: ${s.crisis.name} — ${s.crisis.organisation}${s.crisis.demo ? ' (demo)' : ''}, opened ${s.crisis.initialisedAt}`,
-    `As of: ${at ?? s.lastAt} (entry ${s.lastSeq}, ${s.entryCount} entries folded)`,
+    `Crisis: ${s.crisis.name} — ${s.crisis.organisation}${s.crisis.demo ? ' (demo)' : ''}, opened ${w.local(s.crisis.initialisedAt)}, times in ${s.crisis.timeZone}`,
+    `As of: ${w.local(at ?? s.lastAt)} (entry ${s.lastSeq}, ${s.entryCount} entries folded)`,
     `Estate: ${s.sites.size} sites, ${s.services.size} services, ${s.assets.size} assets, ${s.needs.size} dependencies`,
-    `Measures in force: ${[...s.measures.values()].map((m) => m.id).join(', ') || 'none'}`,
+    `Measures in force: ${[...s.measures.values()].map((m) => `${m.id} (since ${w.local(m.appliedAt)})`).join(', ') || 'none'}`,
     `Assets by security state: ${fmt(bySec)}`,
     `Assets by recovery state: ${fmt(byRec)}`,
   ].join('\n');

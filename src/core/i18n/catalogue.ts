@@ -5,9 +5,12 @@
 import { ENTRY_TEXTS } from './entries.ts';
 import { LABELS } from './labels.ts';
 import { LOGBOOK_TEXTS } from './logbook.ts';
+import { ERROR_TEXTS } from './errors.ts';
+import { CLOCK_TEXTS } from './clocks.ts';
+import { REPORT_TEXTS } from './reports.ts';
 
 /** Every area, for the tests that walk the catalogue. */
-export const AREAS = [LABELS, ENTRY_TEXTS, LOGBOOK_TEXTS] as const;
+export const AREAS = [LABELS, ENTRY_TEXTS, LOGBOOK_TEXTS, ERROR_TEXTS, CLOCK_TEXTS, REPORT_TEXTS] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type English = UnionToIntersection<(typeof AREAS)[number]['en']>;

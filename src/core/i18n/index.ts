@@ -16,8 +16,11 @@ export type { MessageKey };
 export const LANGS = ['en', 'fr', 'nl'] as const;
 export type Lang = (typeof LANGS)[number];
 
-/** Parameters of a message: strings are inserted as they are, numbers as they are written. */
-export type Params = Readonly<Record<string, string | number>>;
+/**
+ * Parameters of a message: strings are inserted as they are, numbers as they are written, and a
+ * `{ key, params }` is itself said in the reader's language (an action's name inside a refusal).
+ */
+export type Params = { readonly [name: string]: string | number | Say };
 
 /** A message to say in whatever language the reader asks for: a catalogue key and its parameters. */
 export interface Say {
@@ -65,7 +68,8 @@ function isOne(lang: Lang, n: number): boolean {
 
 /** The message `key` in `lang` with its placeholders filled. */
 export function t(lang: Lang, key: MessageKey, params: Params = {}): string {
-  const text = CATALOGUES[lang][key];
+  // A key built at run time (`position.${id}` of a position the cell added) may not exist: say the key.
+  const text = CATALOGUES[lang][key] ?? CATALOGUES.en[key] ?? key;
   return fill(lang, text, params);
 }
 
@@ -77,7 +81,8 @@ export function fill(lang: Lang, text: string, params: Params): string {
       const n = typeof v === 'number' ? v : Number(v);
       return Number.isFinite(n) && isOne(lang, n) ? one : other;
     }
-    return v === undefined ? m : String(v);
+    if (v === undefined) return m;
+    return typeof v === 'object' ? t(lang, v.key, v.params) : String(v);
   });
 }
 
