@@ -6,7 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { CrisisError } from '../../core/errors.ts';
 import type { SiteId } from '../../core/ids.ts';
 import { MEASURE_TYPES } from '../../core/model.ts';
-import { boardOf, cellOf, whatIfOf } from '../../app/board.ts';
+import { boardOf, explanationOf, whatIfOf } from '../../app/board.ts';
 import type { WhatIfChange } from '../../app/board.ts';
 import { describeStoreTarget, openCrisisStore } from '../../main/wiring.ts';
 import type { CrisisApp } from '../../app/crisis-app.ts';
@@ -72,17 +72,18 @@ export const BOARD_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'why',
-    summary: 'why a service is in its state: cause chains down to the asset or measure, procedures in force',
-    usage: 'why <service>@<site> [--at ISO] [--json]',
+    summary: 'why a service is in its state: procedures in force, each distinct cause with the services it hits and its hosts, the risks',
+    usage: 'why <service>@<site> [--at TIME] [--json] [--lang en|fr|nl]',
+    details: '--json prints the cell and its explanation { procedures, causes: [ { text, servicesHit, via, hosts: { shown, more, filter, command } } ], risks, glossary }.',
     example: 'crisiscell why laboratory@hsp-north',
     options: { ...atOpt },
     async run(ctx, v, p) {
       const id = p[0];
       if (!id || !id.includes('@')) throw new CrisisError('invalid-input', 'name the service as kind@site, e.g. radiology@hsp-north');
       const app = await ctx.openApp();
-      const cell = cellOf(await app.stateAt(str(v, 'at')), id);
-      if (ctx.json) ctx.printJson(cell);
-      else ctx.out(renderWhy(cell));
+      const { cell, explanation } = explanationOf(await app.stateAt(whenFor(app).time(v, 'at')), id, { lang: ctx.lang });
+      if (ctx.json) ctx.printJson({ ...cell, explanation });
+      else ctx.out(renderWhy(explanation, cell));
       return 0;
     },
   },
@@ -104,9 +105,9 @@ export const BOARD_COMMANDS: CommandSpec[] = [
       if (p.length === 0) throw new CrisisError('invalid-input', 'name at least one change (see crisiscell whatif --help)');
       const changes = p.map(parseChange);
       const app = await ctx.openApp();
-      const diff = whatIfOf(app.state, changes, new Date().toISOString());
+      const diff = whatIfOf(app.state, changes, app.clockNow(), undefined, ctx.lang);
       if (ctx.json) ctx.printJson(diff);
-      else ctx.out(renderDiff(diff));
+      else ctx.out(renderDiff(diff.report));
       return 0;
     },
   },

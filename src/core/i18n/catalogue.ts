@@ -8,9 +8,10 @@ import { LOGBOOK_TEXTS } from './logbook.ts';
 import { ERROR_TEXTS } from './errors.ts';
 import { CLOCK_TEXTS } from './clocks.ts';
 import { REPORT_TEXTS } from './reports.ts';
+import { EXPLAIN_TEXTS } from './explain.ts';
 
 /** Every area, for the tests that walk the catalogue. */
-export const AREAS = [LABELS, ENTRY_TEXTS, LOGBOOK_TEXTS, ERROR_TEXTS, CLOCK_TEXTS, REPORT_TEXTS] as const;
+export const AREAS = [LABELS, ENTRY_TEXTS, LOGBOOK_TEXTS, ERROR_TEXTS, CLOCK_TEXTS, REPORT_TEXTS, EXPLAIN_TEXTS] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type English = UnionToIntersection<(typeof AREAS)[number]['en']>;

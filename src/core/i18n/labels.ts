@@ -8,6 +8,7 @@ export const LABELS = area({
   en: {
     'word.and': 'and',
     'punct.sep': '; ',
+    'punct.colon': ':',
     'word.none': 'none',
     'word.yes': 'yes',
     'word.no': 'no',
@@ -220,6 +221,7 @@ export const LABELS = area({
   fr: {
     'word.and': 'et',
     'punct.sep': ' ; ',
+    'punct.colon': ' :',
     'word.none': 'aucun',
     'word.yes': 'oui',
     'word.no': 'non',
@@ -432,6 +434,7 @@ export const LABELS = area({
   nl: {
     'word.and': 'en',
     'punct.sep': '; ',
+    'punct.colon': ':',
     'word.none': 'geen',
     'word.yes': 'ja',
     'word.no': 'nee',
