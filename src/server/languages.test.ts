@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { TestServer } from '../../test/support/server.ts';
-import { Client, loggedIn, startTestServer } from '../../test/support/server.ts';
+import type { TestServer , Client} from '../../test/support/server.ts';
+import { loggedIn, startTestServer } from '../../test/support/server.ts';
 
 type Json = Record<string, unknown>;
 const err = (r: { json: unknown }): Json => ((r.json as Json).error ?? {}) as Json;
