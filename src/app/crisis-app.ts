@@ -241,7 +241,8 @@ export class CrisisApp {
 
   // ---- queries ----
 
-  listAssets(filter: { site?: string; kind?: string; pattern?: string } = {}): AssetRow[] {
+  /** Assets and their state, filtered (the filters a cell explanation gives to list a cause's hosts). */
+  listAssets(filter: { site?: string | undefined; kind?: string | undefined; pattern?: string | undefined; security?: string | undefined; recovery?: string | undefined; observed?: string | undefined } = {}): AssetRow[] {
     const s = this.projection;
     const re = filter.pattern ? globToRegExp(filter.pattern) : undefined;
     const out: AssetRow[] = [];
@@ -249,7 +250,11 @@ export class CrisisApp {
       if (filter.site !== undefined && a.site !== filter.site) continue;
       if (filter.kind !== undefined && a.kind !== filter.kind) continue;
       if (re && !re.test(a.hostname)) continue;
-      out.push({ asset: a, status: statusOf(s, a.id) });
+      const status = statusOf(s, a.id);
+      if (filter.security !== undefined && status.security !== filter.security) continue;
+      if (filter.recovery !== undefined && status.recovery !== filter.recovery) continue;
+      if (filter.observed !== undefined && status.observed !== filter.observed) continue;
+      out.push({ asset: a, status });
     }
     return out.sort((x, y) => x.asset.site.localeCompare(y.asset.site) || x.asset.hostname.localeCompare(y.asset.hostname));
   }

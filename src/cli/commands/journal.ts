@@ -76,12 +76,13 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'assets',
     summary: 'list assets with their security and recovery state',
-    usage: 'assets [--site S] [--kind server|workstation|network|medical-device|application] [--host GLOB] [--json]',
-    example: 'crisiscell assets --site hsp-north --kind server',
-    options: { site: { type: 'string' }, kind: { type: 'string' }, host: { type: 'string' } },
+    usage: 'assets [--site S] [--kind server|workstation|network|medical-device|application] [--host GLOB] [--security S] [--recovery R] [--observed up|down|unknown] [--json]',
+    details: 'The filters `crisiscell why` prints after a cause\'s hosts ("All 127: crisiscell assets --site ... --recovery isolated") list all of them.',
+    example: 'crisiscell assets --site hsp-north --kind server --recovery isolated',
+    options: { site: { type: 'string' }, kind: { type: 'string' }, host: { type: 'string' }, security: { type: 'string' }, recovery: { type: 'string' }, observed: { type: 'string' } },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const rows = app.listAssets({ site: str(v, 'site'), kind: str(v, 'kind'), pattern: str(v, 'host') });
+      const rows = app.listAssets({ site: str(v, 'site'), kind: str(v, 'kind'), pattern: str(v, 'host'), security: str(v, 'security'), recovery: str(v, 'recovery'), observed: str(v, 'observed') });
       if (ctx.json) {
         ctx.printJson(rows.map((r) => ({ ...r.asset, security: r.status.security, recovery: r.status.recovery, observed: r.status.observed ?? null, reason: r.status.reason || null })));
         return 0;
