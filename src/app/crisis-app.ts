@@ -303,10 +303,9 @@ export class CrisisApp {
    * Imports an exported journal into this empty store, verbatim. The chain is verified before
    * anything is written; a bad line is named with its line number.
    */
-  async importJournal(actor: Actor, file: string): Promise<{ count: number; headHash: string }> {
+  async importJournal(actor: Actor, file: string): Promise<{ count: number; headHash: string; alreadyThere?: boolean }> {
     this.authorize(actor, 'journal.import');
     const head = await this.store.head();
-    if (head.seq !== 0) throw sayError('already-exists', 'err.journalNotEmpty', { location: this.store.location, n: head.seq });
     const verifier = new ChainVerifier(this.hash);
     const entries: AnyEntry[] = [];
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
@@ -333,6 +332,21 @@ export class CrisisApp {
     }
     const r = verifier.result();
     if (!r.ok) throw new CrisisError('invalid-input', `${file}: entry ${r.badSeq}: ${r.reason}`);
+    if (head.seq !== 0) {
+      const mine = entries[head.seq - 1];
+      // Not an earlier copy of this same journal: refuse, whatever it holds.
+      if (mine === undefined || mine.hash !== head.hash) throw sayError('already-exists', 'err.journalNotEmpty', { location: this.store.location, n: head.seq });
+      // The same journal imported again (a re-run of the same command): nothing to do, nothing lost.
+      if (head.seq === entries.length) return { count: 0, headHash: r.headHash, alreadyThere: true };
+      // A copy made earlier of this journal catches up with the rest. Sealing is deterministic, so
+      // the appended entries get exactly the hashes the file has (checked after).
+      const rest = entries.slice(head.seq);
+      const sealed = await this.store.append(rest.map((e) => ({ id: e.id, at: e.at, actor: e.actor, kind: e.kind, payload: e.payload }) as EntryDraft), head.seq);
+      const bad = sealed.find((e, i) => e.hash !== rest[i]?.hash);
+      if (bad) throw new CrisisError('journal-corrupt', `${file}: entry ${bad.seq} sealed with another hash than the file's; check with crisiscell verify`, { seq: bad.seq });
+      await this.sync();
+      return { count: rest.length, headHash: r.headHash };
+    }
     await this.store.importSealed(entries);
     await this.sync();
     return { count: entries.length, headHash: r.headHash };

@@ -3,13 +3,14 @@
  * backup, export, import-journal.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CrisisError } from '../../core/errors.ts';
 import type { CrisisState } from '../../core/state.ts';
 import { statusOf } from '../../core/state.ts';
 import type { EstateFile } from '../../core/estate-import.ts';
 import type { CommandSpec, Values } from '../spec.ts';
+import type { CrisisApp } from '../../app/crisis-app.ts';
 import { str } from '../spec.ts';
 import { table } from '../text.ts';
 import { describeEntry, zoneOf } from '../../app/describe-entry.ts';
@@ -261,6 +262,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'export',
     summary: 'export the journal as JSON lines (sealed entries, verbatim)',
+    details: 'An existing -o FILE is replaced only when it is an earlier export of this same journal (nothing is lost: the journal only grows); any other file is refused.',
     usage: 'export --jsonl [-o FILE]',
     example: 'crisiscell export --jsonl -o journal-2022-05-14.jsonl',
     options: { jsonl: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
@@ -273,17 +275,29 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
         return 0;
       }
       const dest = resolve(ctx.io.cwd, out);
-      if (existsSync(dest)) throw new CrisisError('already-exists', `${out} exists; choose a new file`);
-      const ws = createWriteStream(dest, { flags: 'wx' });
-      const n = await app.exportJsonl((l) => (ws.write(`${l}\n`) ? undefined : new Promise<void>((r) => ws.once('drain', () => r()))));
-      await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
-      ctx.err(`${n} entries written to ${dest}`);
+      // An earlier export of this same journal is a prefix of the new one (the journal only grows):
+      // replacing it loses nothing. Any other file is refused, never overwritten.
+      const earlier = existsSync(dest) ? await earlierExport(app, dest, out) : undefined;
+      const tmp = `${dest}.part-${process.pid}`;
+      const ws = createWriteStream(tmp, { flags: 'wx' });
+      let n: number;
+      try {
+        n = await app.exportJsonl((l) => (ws.write(`${l}\n`) ? undefined : new Promise<void>((r) => ws.once('drain', () => r()))));
+        await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
+        renameSync(tmp, dest);
+      } catch (e) {
+        ws.destroy();
+        rmSync(tmp, { force: true });
+        throw e;
+      }
+      ctx.err(`${n} entries written to ${dest}${earlier !== undefined ? ` (replacing an earlier export of the same journal, ${earlier} entries)` : ''}`);
       return 0;
     },
   },
   {
     name: 'import-journal',
-    summary: 'load an exported journal (JSON lines) into an empty database; the chain is verified first',
+    summary: 'load an exported journal (JSON lines) into an empty database, or bring an earlier copy of the same journal up to date; the chain is verified first',
+    details: 'Into a database that holds anything else, nothing is imported. Importing the same journal twice does nothing.',
     usage: 'import-journal <file.jsonl> [--db FILE]',
     example: 'crisiscell import-journal journal-2022-05-14.jsonl --db replay.db',
     options: {},
@@ -294,11 +308,41 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const app = await ctx.openApp({ create: true });
       const r = await app.importJournal(ctx.actor(), file);
       if (ctx.json) ctx.printJson(r);
+      else if (r.alreadyThere) ctx.out(`${app.store.location} already holds exactly this journal (head hash ${r.headHash}): nothing to import.`);
       else ctx.out(`${r.count} entries imported into ${app.store.location}; head hash ${r.headHash}`);
       return 0;
     },
   },
 ];
+
+/**
+ * The number of entries of an earlier export of this journal at `file`, or an `already-exists`
+ * error when the file is anything else (another journal, an altered one, not an export at all).
+ */
+async function earlierExport(app: CrisisApp, file: string, shown: string): Promise<number> {
+  const refuse = (why: string) => new CrisisError('already-exists', `${shown} exists and ${why}; choose a new file (nothing was written)`);
+  const hashes = new Map<number, string>();
+  for await (const e of app.store.readAll()) hashes.set(e.seq, e.hash);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CrisisError('io', `cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let o: { seq?: unknown; hash?: unknown };
+    try {
+      o = JSON.parse(line) as { seq?: unknown; hash?: unknown };
+    } catch {
+      throw refuse('is not a journal export');
+    }
+    n++;
+    if (o.seq !== n || typeof o.hash !== 'string' || hashes.get(n) !== o.hash) throw refuse(`is not an earlier export of this journal (entry ${n} differs)`);
+  }
+  return n;
+}
 
 function num(v: Values, k: string): number | undefined {
   const s = str(v, k);
