@@ -10,6 +10,8 @@ import { openDemoKit } from './support/coordination.ts';
 import { renderSitrepMarkdown } from '../src/app/reports/sitrep-markdown.ts';
 import { renderSitrepHtml } from '../src/app/reports/sitrep-html.ts';
 import { renderPackHtml } from '../src/app/reports/pack-html.ts';
+import { renderLogbookHtml } from '../src/app/reports/logbook-html.ts';
+import { explanationOf, whatIfOf } from '../src/app/board.ts';
 import { findChromium, htmlToPdf } from '../src/app/reports/pdf.ts';
 import { englishLeaks, htmlText, stringsIn } from './support/i18n.ts';
 
@@ -138,6 +140,25 @@ describe('the sitrep tells the whole truth (issue 11)', () => {
         assert.deepEqual(englishLeaks(text, lang, userWords), [], `${lang} ${what}`);
       }
       assert.match(renderSitrepHtml(m), new RegExp(`<html lang="${lang}">`));
+    }
+  });
+
+  it('prints the logbook, explains a cell and previews a what-if in French and Dutch without English words of the catalogue', async () => {
+    const entries = await kit.app.log();
+    const userWords = stringsIn(entries.map((e) => [e.payload, e.actor]));
+    const state = await kit.app.stateAt(DEMO_BOARD_AT);
+    for (const lang of ['fr', 'nl'] as const) {
+      const html = renderLogbookHtml({ organisation: 'x', crisis: 'y', entries, verify: await kit.app.verify(), printedAt: DEMO_BOARD_AT, location: 'here', filter: 'the last 3', lang, timeZone: 'Europe/Brussels' });
+      // The kind column names each entry by its journal kind (comms.approved): an identifier of the format, like a hash.
+      const kinds = [...new Set(entries.map((e) => e.kind))];
+      assert.deepEqual(englishLeaks(htmlText(html), lang, [...userWords, ...kinds, 'the last 3']), [], `${lang} logbook`);
+      for (const id of ['laboratory@hsp-aubrelune', 'emergency@hsp-aubrelune', 'blood-bank@hsp-chenefort']) {
+        const { explanation } = explanationOf(state, id, { lang });
+        const text = [explanation.title, explanation.statusLine, ...explanation.facts, ...explanation.causes.map((c) => c.line), ...explanation.risks.map((r) => r.line), ...explanation.glossary].join('\n');
+        assert.deepEqual(englishLeaks(text, lang, userWords), [], `${lang} why ${id}`);
+      }
+      const w = whatIfOf(state, [{ kind: 'asset.state', input: { pattern: 'srv-lis-01', recovery: 'restored', reason: 'what-if' } }], DEMO_BOARD_AT, undefined, lang);
+      assert.deepEqual(englishLeaks(w.report.text, lang, userWords), [], `${lang} what-if`);
     }
   });
 });
