@@ -24,6 +24,7 @@ const ACTION_OF: { readonly [K in EntryKind]: Action } = {
   'measure.applied': 'measure.apply',
   'measure.lifted': 'measure.lift',
   'log.note': 'log.note',
+  'evidence.recorded': 'evidence.record',
   'user.added': 'user.manage',
   'user.role-changed': 'user.manage',
   'user.disabled': 'user.manage',

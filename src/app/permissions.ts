@@ -37,6 +37,8 @@ export const ACTIONS = [
   'comms.publish',
   'incident.assess',
   'regulatory.record',
+  // Hunt evidence per asset (src/app/evidence.ts).
+  'evidence.record',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -69,6 +71,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'comms.publish': ['commander', 'comms'],
   'incident.assess': ['admin', 'commander', 'it', 'liaison', 'dpo'],
   'regulatory.record': ['admin', 'commander', 'liaison', 'dpo'],
+  // Evidence is the IT team's (and the investigators working with it); it changes no asset state.
+  'evidence.record': IT,
 };
 
 export function isAllowed(role: Role, action: Action): boolean {

@@ -11,8 +11,10 @@ import { BOARD_COMMANDS } from './commands/board.ts';
 import { USER_COMMANDS } from './commands/user.ts';
 import { SERVE_COMMANDS } from './commands/serve.ts';
 import { COORDINATION_COMMANDS } from './commands/coordination.ts';
+import { EVIDENCE_COMMANDS } from './commands/evidence.ts';
 import type { CommandSpec, Options, Values } from './spec.ts';
 import { isLang, LANGS } from '../core/i18n/index.ts';
+import { outcomeToExit } from '../core/errors.ts';
 
 const COMMON: Options = {
   db: { type: 'string' },
@@ -28,7 +30,7 @@ const EXTERNAL: Record<string, { summary: string; load: () => Promise<CommandHan
 };
 
 export function allCommands(): readonly CommandSpec[] {
-  return [...JOURNAL_COMMANDS, ...BOARD_COMMANDS, ...USER_COMMANDS, ...SERVE_COMMANDS, ...COORDINATION_COMMANDS];
+  return [...JOURNAL_COMMANDS, ...BOARD_COMMANDS, ...USER_COMMANDS, ...SERVE_COMMANDS, ...COORDINATION_COMMANDS, ...EVIDENCE_COMMANDS];
 }
 
 function mainHelp(): string {
@@ -47,7 +49,8 @@ function mainHelp(): string {
     '          DATABASE_URL=postgres://... selects PostgreSQL (server mode).',
     'Every command prints text for people; --json prints JSON for programs.',
     'Reports and logbook lines in French or Dutch: --lang fr|nl (or CRISISCELL_LANG). Times: the crisis\'s zone (init --time-zone).',
-    'Exit codes: 0 ok, 1 a check failed or the journal moved, 2 bad input, 3 storage unavailable, 4 not allowed.',
+    'Exit codes: 0 ok, 1 a check failed or the journal moved, 2 bad input, 3 storage unavailable, 4 not allowed,',
+    `            ${outcomeToExit['completed-with-unreadable-inputs']} completed but some inputs could not be read (evtx, hunt: listed at the end).`,
   ].join('\n');
 }
 

@@ -6,6 +6,7 @@ import type { AssetId, MeasureId } from './ids.ts';
 import type { Asset, MeasureType, Need, Observation, RecoveryState, SecurityState, Service, Site } from './model.ts';
 import type { SiteId } from './ids.ts';
 import type { CoordinationPayloads } from './coordination/types.ts';
+import type { EvidenceRecorded } from './evidence.ts';
 import { COORDINATION_KINDS } from './coordination/types.ts';
 
 /** Coordination kinds (decisions, actions, meetings, comms, regulatory facts) live in coordination/types.ts. */
@@ -73,6 +74,11 @@ export interface EntryPayloads extends CoordinationPayloads {
     readonly name: string;
     readonly reason: string;
   };
+  /**
+   * What a hunt of event logs found on one asset (evidence.ts): detection references, erased
+   * evidence. Never changes the asset's state by itself.
+   */
+  'evidence.recorded': EvidenceRecorded;
   /** A free logbook line: something learnt, said or done that no other kind records. */
   'log.note': {
     readonly type: 'fact' | 'decision' | 'action' | 'communication';
@@ -91,6 +97,7 @@ export const ENTRY_KINDS: ReadonlySet<string> = new Set<EntryKind>([
   'measure.applied',
   'measure.lifted',
   'log.note',
+  'evidence.recorded',
   ...COORDINATION_KINDS,
   'user.added',
   'user.role-changed',

@@ -10,6 +10,7 @@ import type { AnyEntry, JournalEntry } from './journal.ts';
 import type { Lang, MessageKey, Params } from './i18n/index.ts';
 import { joinList, label, t } from './i18n/index.ts';
 import { DEFAULT_TIME_ZONE, formatLocal } from './clocks/time.ts';
+import { EVIDENCE_LEVELS } from './evidence.ts';
 
 export interface DescribeOptions {
   readonly lang?: Lang;
@@ -86,6 +87,16 @@ export const ENTRY_DESCRIPTIONS: { readonly [K in EntryKind]: Describer<K> } = {
   'measure.applied': (e, x) => x.join(x.tr('entry.measureApplied', { measure: measureText(x, e.payload), reason: e.payload.reason }), e.payload.happenedAt !== undefined && x.tr('entry.factAt', { at: x.when(e.payload.happenedAt) })),
   'measure.lifted': (e, x) => x.join(x.tr('entry.measureLifted', { measure: measureText(x, { id: e.payload.id }), reason: e.payload.reason }), e.payload.happenedAt !== undefined && x.tr('entry.factAt', { at: x.when(e.payload.happenedAt) })),
   'log.note': (e, x) => x.join(x.tr('entry.note', { type: x.word('noteType', e.payload.type), text: e.payload.text }), e.payload.source !== undefined && x.tr('entry.noteSource', { source: e.payload.source })),
+  'evidence.recorded': (e, x) => {
+    const p = e.payload;
+    const levels = EVIDENCE_LEVELS.filter((l) => p.byLevel[l]).map((l) => `${p.byLevel[l]} ${x.word('level', l)}`).join(', ');
+    const hits = p.detections > 0
+      ? x.tr('entry.evidenceHits', { n: p.detections, levels, first: x.when(p.first), last: x.when(p.last), refs: p.refs.length + (p.refsOmitted ?? 0) })
+      : x.tr('entry.evidenceNone');
+    const sameName = p.hosts.length === 1 && p.hosts[0]?.toLowerCase() === p.asset;
+    const erased = p.erased && p.erased.length > 0 ? x.tr('entry.evidenceErased', { n: p.erased.length }) : undefined;
+    return x.tr(sameName ? 'entry.evidence' : 'entry.evidenceAs', { asset: p.asset, hosts: p.hosts.join(', '), hits: x.join(hits, erased), source: p.source });
+  },
   'user.added': (e, x) => x.tr('entry.userAdded', { name: e.payload.name, role: x.word('role', e.payload.role) }),
   'user.role-changed': (e, x) => x.tr('entry.userRole', { name: e.payload.name, role: x.word('role', e.payload.role), reason: e.payload.reason }),
   'user.disabled': (e, x) => x.tr('entry.userDisabled', { name: e.payload.name, reason: e.payload.reason }),

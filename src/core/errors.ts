@@ -103,6 +103,16 @@ export const codeToExit: Readonly<Record<ErrorCode, number>> = {
   io: 3,
 };
 
+/**
+ * Exit codes of runs that went to the end but must say something short of "all done" (0). Beside
+ * codeToExit so that every exit code of the CLI is in this file; the main help lists them.
+ */
+export const outcomeToExit = {
+  /** evtx dump, hunt: every input that could be read was; the others are listed at the end. */
+  'completed-with-unreadable-inputs': 5,
+} as const;
+export type Outcome = keyof typeof outcomeToExit;
+
 /** HTTP status per error code; anything that is not a CrisisError is a plain 500. */
 export const codeToHttp: Readonly<Record<ErrorCode, number>> = {
   'invalid-input': 400,

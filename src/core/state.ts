@@ -13,6 +13,7 @@ import type { UserAccount } from './accounts.ts';
 import { foldAccount } from './accounts.ts';
 import type { CoordinationView } from './coordination/coordination-state.ts';
 import { CoordinationState } from './coordination/coordination-state.ts';
+import type { AssetEvidence } from './evidence.ts';
 
 export interface CrisisInfo {
   readonly name: string;
@@ -38,6 +39,8 @@ export interface CrisisState {
   readonly users?: ReadonlyMap<string, UserAccount>;
   /** Decisions, actions, meetings, comms, regulatory facts (coordination/). Optional like `users`. */
   readonly coordination?: CoordinationView;
+  /** Hunt evidence per asset, oldest entry first (evidence.ts). Optional like `users`. */
+  readonly evidence?: ReadonlyMap<AssetId, readonly AssetEvidence[]>;
   /** Seq and time of the last entry folded (0 and '' for an empty journal). */
   readonly lastSeq: number;
   readonly lastAt: string;
@@ -63,6 +66,7 @@ export class Projection implements CrisisState {
   readonly measures = new Map<MeasureId, Measure>();
   readonly users = new Map<string, UserAccount>();
   readonly coordination = new CoordinationState();
+  readonly evidence = new Map<AssetId, AssetEvidence[]>();
   /** When each field of an asset's status last changed (fact time, ms), so a late fact cannot undo a later one. */
   private readonly fieldTimes = new Map<AssetId, { security: number; recovery: number; observed: number }>();
   lastSeq = 0;
@@ -146,6 +150,14 @@ export class Projection implements CrisisState {
         break;
       case 'log.note':
         break;
+      case 'evidence.recorded': {
+        // Evidence is kept beside the asset; its status is left alone (someone decides that).
+        const list = this.evidence.get(e.payload.asset);
+        const ev: AssetEvidence = { ...e.payload, seq: e.seq, at: e.at, actor: e.actor };
+        if (list) list.push(ev);
+        else this.evidence.set(e.payload.asset, [ev]);
+        break;
+      }
       case 'positions.configured':
       case 'period.opened':
       case 'position.assigned':

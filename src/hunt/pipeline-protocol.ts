@@ -1,11 +1,11 @@
 /** Messages between the hunt main thread and its workers. */
 import type { ReadError } from './record.ts';
-import type { WireDetection } from './pipeline-scan.ts';
+import type { FileResult, WireDetection } from './pipeline-scan.ts';
 import type { RuleSetSpec } from './sigma/ruleset.ts';
 
 export type ToWorker =
   | { readonly type: 'rules'; readonly spec: RuleSetSpec }
-  | { readonly type: 'file'; readonly path: string }
+  | { readonly type: 'file'; readonly path: string; readonly recover: boolean }
   | { readonly type: 'stop' };
 
 export type FromWorker =
@@ -20,8 +20,8 @@ export type FromWorker =
   | {
       readonly type: 'file-done';
       readonly path: string;
-      readonly records: number;
-      readonly errors: number;
+      /** Counts, time range, EventRecordID runs and clearing events of the file. */
+      readonly result: FileResult;
       readonly items: WireDetection[];
       /** Records read since the last 'progress' message. */
       readonly progress: number;

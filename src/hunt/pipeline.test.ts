@@ -44,7 +44,7 @@ describe('hunt pipeline', () => {
   test('in-process and worker-thread runs find the same detections and count records and errors', async () => {
     const { dir, files } = fixture();
     try {
-      const key = (d: Detection): string => `${d.file}#${d.recordId}:${d.rule.id}`;
+      const key = (d: Detection): string => `${d.file}#${d.eventRecordId}@${d.offset ?? d.line}:${d.rule.id}`;
       const a: Detection[] = [];
       const r0 = await runHunt({ files, ruleDocs: docs, threads: 0, onDetection: (d) => a.push(d) });
       const b: Detection[] = [];
@@ -84,7 +84,7 @@ describe('hunt pipeline', () => {
     };
     walk(join(CORPUS, 'evtx'));
     walk(join(S, 'regression'));
-    const key = (d: Detection): string => `${d.rule.id} ${d.file} ${d.recordId} ${d.correlation ? JSON.stringify(d.correlation) : ''}`;
+    const key = (d: Detection): string => `${d.rule.id} ${d.file} ${d.eventRecordId}@${d.offset ?? d.line} ${d.correlation ? JSON.stringify(d.correlation) : ''}`;
     const ref: string[] = [];
     const r0 = await runHunt({ files, ruleDocs: all, ruleSet: RuleSet.build(all, { prefilter: false }), threads: 0, onDetection: (d) => ref.push(key(d)) });
     const got: string[] = [];

@@ -15,23 +15,43 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ReadError } from './record.ts';
+import type { ReadError, RecordSource } from './record.ts';
+import { recordKey } from './record.ts';
 import type { Level } from './sigma/compile.ts';
-import { CorrelationEngine, type CorrelationHit, type CorrelationInput } from './sigma/correlation.ts';
+import { attackOf } from './details.ts';
+import { ErasedEvidence, type ErasedFinding } from './erased.ts';
+import { CorrelationEngine, type CorrelationHit, type CorrelationInput, type CorrelationRef } from './sigma/correlation.ts';
 import type { Placeholders } from './sigma/modifiers.ts';
 import { RuleSet, type RuleDoc } from './sigma/ruleset.ts';
-import { scanFile, type WireDetection } from './pipeline-scan.ts';
+import { scanFile, type FileResult, type WireDetection } from './pipeline-scan.ts';
 import type { FromWorker, ToWorker } from './pipeline-protocol.ts';
 import { workerEntry } from './worker-entry.ts';
 
-/** One detection as `hunt` prints it. */
+/**
+ * One detection as `hunt` prints it (JSONL keys in this order). Identity of the event: computer,
+ * channel, eventRecordId, timestamp; location: file plus chunk/offset (EVTX) or line (JSON).
+ */
 export interface Detection {
   readonly rule: { readonly id: string; readonly title: string; readonly level: Level };
-  readonly file: string;
-  readonly recordId: number;
   readonly timestamp: string;
   readonly computer: string;
+  readonly channel: string;
   readonly eventId: number;
+  /** The EventRecordID Event Viewer and every other tool show (record.ts). */
+  readonly eventRecordId: number;
+  /** Who did what from where, per event type (details.ts). */
+  readonly details: Readonly<Record<string, string>>;
+  /** ATT&CK tactics (names) and techniques (T1234.001) from the rule's tags. */
+  readonly tactics: readonly string[];
+  readonly techniques: readonly string[];
+  readonly file: string;
+  readonly chunk?: number;
+  readonly offset?: number;
+  readonly line?: number;
+  /** The event was carved from deleted space (--recover). */
+  readonly recovered?: true;
+  /** Every input the event was read from, when more than one (set by the timeline's merge). */
+  readonly sources?: readonly RecordSource[];
   /** Present on correlation hits: the type, the group and the count that met the condition. */
   readonly correlation?: { readonly type: string; readonly group: Readonly<Record<string, string>>; readonly count: number; readonly firstTimestamp: string };
 }
@@ -56,6 +76,8 @@ export interface HuntOptions {
   readonly ruleSet?: RuleSet;
   /** A worker silent this long on a file is replaced and the file reported (default 60 s). */
   readonly stallMs?: number;
+  /** Carve deleted EVTX records from slack space and headerless chunks, and run the rules on them. */
+  readonly recover?: boolean;
 }
 
 export interface HuntResult {
@@ -69,6 +91,15 @@ export interface HuntResult {
   readonly workerStartMs: number;
   readonly threads: number;
   readonly rules: RuleSet;
+  /** Records carved from deleted space (--recover), part of `records`. */
+  readonly recovered: number;
+  /** Files that could not be read at all, or only in part (their read errors say why). */
+  readonly unreadableFiles: readonly string[];
+  /** Earliest and latest event time over every input ('' when no event). */
+  readonly firstEvent: string;
+  readonly lastEvent: string;
+  /** Log clearing and EventRecordID gaps (erased.ts). */
+  readonly findings: readonly ErasedFinding[];
 }
 
 
@@ -87,36 +118,59 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   let readErrors = 0;
   let detections = 0;
   let filesDone = 0;
-  const corrBuffer: CorrelationInput[] = [];
+  let recovered = 0;
+  let firstEvent = '';
+  let lastEvent = '';
+  const unreadable = new Set<string>();
+  const erased = new ErasedEvidence();
+  const corrBuffer: (CorrelationInput & { readonly key: string })[] = [];
+  const attack = new Map<number, { tactics: string[]; techniques: string[] }>();
+  const attackOfRule = (index: number, tags: readonly string[]): { tactics: string[]; techniques: string[] } => {
+    let a = attack.get(index);
+    if (a === undefined) {
+      a = attackOf(tags);
+      attack.set(index, a);
+    }
+    return a;
+  };
 
   const progress = (): void => opts.onProgress?.({ filesDone, filesTotal: opts.files.length, records });
   const onWire = (items: readonly WireDetection[]): void => {
     for (const w of items) {
       const rule = rules.rules[w.r];
       if (!rule) continue;
+      const { r: _index, fields, ...ref } = w;
       if (rule.correlated) {
         corrBuffer.push({
           ruleId: rule.meta.id,
           ...(rule.meta.name !== undefined ? { ruleName: rule.meta.name } : {}),
           timeMs: timeMs(w.timestamp),
-          fields: w.fields ?? {},
-          ref: { file: w.file, recordId: w.recordId, timestamp: w.timestamp, computer: w.computer, eventId: w.eventId },
+          fields: fields ?? {},
+          ref,
+          key: `${rule.meta.id}\u0000${recordKey(w) ?? `${w.file}\u0000${w.offset ?? w.line ?? w.eventRecordId}`}`,
         });
       }
       if (!rule.emit) continue;
       detections++;
-      opts.onDetection({
-        rule: { id: rule.meta.id, title: rule.meta.title, level: rule.meta.level },
-        file: w.file,
-        recordId: w.recordId,
-        timestamp: w.timestamp,
-        computer: w.computer,
-        eventId: w.eventId,
-      });
+      const { tactics, techniques } = attackOfRule(w.r, rule.meta.tags);
+      opts.onDetection(toDetection({ id: rule.meta.id, title: rule.meta.title, level: rule.meta.level }, ref, tactics, techniques));
     }
   };
   // Only the first errors of a file are passed on (see scanFile); the count comes with file-done.
-  const onError = (e: ReadError): void => opts.onReadError?.(e);
+  const onError = (e: ReadError): void => {
+    if (e.unreadable) unreadable.add(e.file);
+    opts.onReadError?.(e);
+  };
+  const onFile = (path: string, res: FileResult): void => {
+    readErrors += res.errors;
+    recovered += res.recovered;
+    if (res.unreadable) unreadable.add(path);
+    if (res.first !== '' && (firstEvent === '' || res.first < firstEvent)) firstEvent = res.first;
+    if (res.last > lastEvent) lastEvent = res.last;
+    erased.add(res.runs, res.clears);
+    filesDone++;
+    progress();
+  };
 
   let workerStartMs = 0;
   if (threads === 0) {
@@ -130,11 +184,9 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
           progress();
         },
         readError: onError,
-      });
+      }, { recover: opts.recover === true });
       records += res.records - counted;
-      readErrors += res.errors;
-      filesDone++;
-      progress();
+      onFile(f, res);
     }
   } else {
     workerStartMs = await runWorkers(opts.files, rules, threads, {
@@ -144,33 +196,31 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
         records += n;
         progress();
       },
-      onFileDone: (errors) => {
-        readErrors += errors;
-        filesDone++;
-        progress();
-      },
-    }, opts.stallMs);
+      onFileDone: onFile,
+    }, opts.stallMs, opts.recover === true);
   }
 
-  // Correlations over the merged, time-ordered detection stream.
+  // Correlations over the merged, time-ordered detection stream; one event seen in two inputs
+  // counts once.
   let correlationHits = 0;
   if (rules.correlations.length > 0 && corrBuffer.length > 0) {
-    corrBuffer.sort((a, b) => a.timeMs - b.timeMs);
+    corrBuffer.sort((a, b) => a.timeMs - b.timeMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const engine = new CorrelationEngine(rules.correlations, (h: CorrelationHit) => {
       if (opts.minLevel && LEVEL_RANK[h.rule.level] < LEVEL_RANK[opts.minLevel]) return;
       correlationHits++;
       detections++;
+      const { tactics, techniques } = attackOf(h.rule.tags);
       opts.onDetection({
-        rule: { id: h.rule.id, title: h.rule.title, level: h.rule.level },
-        file: h.last.file,
-        recordId: h.last.recordId,
-        timestamp: h.last.timestamp,
-        computer: h.last.computer,
-        eventId: h.last.eventId,
+        ...toDetection({ id: h.rule.id, title: h.rule.title, level: h.rule.level }, h.last, tactics, techniques),
         correlation: { type: h.rule.type, group: h.group, count: h.count, firstTimestamp: h.first.timestamp },
       });
     });
-    for (const d of corrBuffer) engine.push(d);
+    let prev = '';
+    for (const d of corrBuffer) {
+      if (d.key === prev) continue;
+      prev = d.key;
+      engine.push(d);
+    }
     engine.finish();
   }
   return {
@@ -183,6 +233,31 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     workerStartMs,
     threads,
     rules,
+    recovered,
+    unreadableFiles: [...unreadable].sort(),
+    firstEvent,
+    lastEvent,
+    findings: erased.findings(),
+  };
+}
+
+/** A detection from its rule and the event's reference (wire detection or correlation ref). */
+function toDetection(rule: Detection['rule'], ref: CorrelationRef, tactics: readonly string[], techniques: readonly string[]): Detection {
+  return {
+    rule,
+    timestamp: ref.timestamp,
+    computer: ref.computer,
+    channel: ref.channel ?? '',
+    eventId: ref.eventId,
+    eventRecordId: ref.eventRecordId,
+    details: ref.details ?? {},
+    tactics,
+    techniques,
+    file: ref.file,
+    ...(ref.chunk !== undefined ? { chunk: ref.chunk } : {}),
+    ...(ref.offset !== undefined ? { offset: ref.offset } : {}),
+    ...(ref.line !== undefined ? { line: ref.line } : {}),
+    ...(ref.recovered ? { recovered: true as const } : {}),
   };
 }
 
@@ -192,7 +267,12 @@ interface WorkerCallbacks {
   onWire(items: readonly WireDetection[]): void;
   onError(e: ReadError): void;
   onRecords(n: number): void;
-  onFileDone(errors: number): void;
+  onFileDone(path: string, result: FileResult): void;
+}
+
+/** What a file that was never finished (its worker stuck or died) counts as. */
+function abandoned(): FileResult {
+  return { records: 0, errors: 1, recovered: 0, unreadable: true, first: '', last: '', runs: [], clears: [] };
 }
 
 /**
@@ -210,7 +290,7 @@ const YOUNG_GENERATION_MB = 24;
  * (never silently dropped), the file queued behind it goes back to the queue, and the hunt goes
  * on. A worker that dies before it is ready fails the hunt (its replacement would die too).
  */
-async function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks, stallMs = DEFAULT_STALL_MS): Promise<number> {
+async function runWorkers(files: readonly string[], rules: RuleSet, threads: number, cb: WorkerCallbacks, stallMs = DEFAULT_STALL_MS, recover = false): Promise<number> {
   const t0 = performance.now();
   const entry = await workerEntry();
   const queue = [...files];
@@ -261,7 +341,7 @@ async function runWorkers(files: readonly string[], rules: RuleSet, threads: num
       const path = qi < queue.length ? queue[qi++] : undefined;
       if (path === undefined) x.stopped = true;
       else x.inflight.push(path);
-      const msg: ToWorker = path === undefined ? { type: 'stop' } : { type: 'file', path };
+      const msg: ToWorker = path === undefined ? { type: 'stop' } : { type: 'file', path, recover };
       x.w.postMessage(msg);
     };
     const abandon = (x: Slot, why: string): void => {
@@ -275,8 +355,8 @@ async function runWorkers(files: readonly string[], rules: RuleSet, threads: num
       const [current, ...rest] = x.inflight;
       queue.splice(qi, 0, ...rest);
       if (current !== undefined) {
-        cb.onError({ file: current, message: `${why}; the file was skipped and the hunt went on` });
-        cb.onFileDone(1);
+        cb.onError({ file: current, message: `${why}; the file was skipped and the hunt went on`, unreadable: true });
+        cb.onFileDone(current, abandoned());
       }
       // Replace it only while there is work left; otherwise the run may already be complete.
       if (qi < queue.length) spawn();
@@ -315,7 +395,7 @@ async function runWorkers(files: readonly string[], rules: RuleSet, threads: num
             x.inflight.shift();
             if (m.items.length > 0) cb.onWire(m.items);
             if (m.progress > 0) cb.onRecords(m.progress);
-            cb.onFileDone(m.errors);
+            cb.onFileDone(m.path, m.result);
             next(x);
             break;
         }

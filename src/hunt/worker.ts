@@ -52,10 +52,10 @@ port.on('message', (m: ToWorker) => {
         }
       },
       readError: (error) => send({ type: 'read-error', error }),
-    });
-    send({ type: 'file-done', path: m.path, records: res.records, errors: res.errors, items, progress });
+    }, { recover: m.recover });
+    send({ type: 'file-done', path: m.path, result: res, items, progress });
   } catch (e) {
-    send({ type: 'read-error', error: { file: m.path, message: (e as Error).message } });
-    send({ type: 'file-done', path: m.path, records: 0, errors: 1, items, progress });
+    send({ type: 'read-error', error: { file: m.path, message: (e as Error).message, unreadable: true } });
+    send({ type: 'file-done', path: m.path, result: { records: 0, errors: 1, recovered: 0, unreadable: true, first: '', last: '', runs: [], clears: [] }, items, progress });
   }
 });

@@ -22,6 +22,7 @@ import { clientIp, httpError } from './http.ts';
 import type { Route, RouteCtx } from './router.ts';
 import { LANG_QUERY, ok } from './router.ts';
 import { COORDINATION_ROUTES } from './coordination-routes.ts';
+import { evidenceInput, evidenceOf, evidenceSummaryOf, recordEvidence } from '../app/evidence.ts';
 
 export const SESSION_COOKIE = 'cc_session';
 
@@ -61,7 +62,13 @@ function assetRow(ctx: RouteCtx, id: AssetId): unknown {
   const a = s.assets.get(id);
   if (!a) throw sayError('not-found', 'err.noAssetId', { id }, { path: 'id' });
   const st = statusOf(s, id);
-  return { ...a, security: st.security, recovery: st.recovery, observed: st.observed ?? null, reason: st.reason, changedAt: st.changedAt, changedBy: st.changedBy, changedSeq: st.changedSeq };
+  // Evidence from hunts: the sum-up, and each entry with its detection references.
+  const evidence = evidenceOf(s, id);
+  return {
+    ...a, security: st.security, recovery: st.recovery, observed: st.observed ?? null, reason: st.reason, changedAt: st.changedAt, changedBy: st.changedBy, changedSeq: st.changedSeq,
+    evidence: evidenceSummaryOf(s, id) ?? null,
+    evidenceEntries: evidence,
+  };
 }
 
 function crisisSummary(ctx: RouteCtx): unknown {
@@ -220,13 +227,14 @@ export const CORE_ROUTES: readonly Route[] = [
       });
       const page = rows.slice(offset, offset + limit).map((r) => ({
         ...r.asset, security: r.status.security, recovery: r.status.recovery, observed: r.status.observed ?? null, reason: r.status.reason, changedAt: r.status.changedAt, changedBy: r.status.changedBy,
+        evidence: evidenceSummaryOf(s, r.asset.id) ?? null,
       }));
       return ok({ seq: s.lastSeq, total: rows.length, offset, items: page });
     },
   },
   {
     method: 'GET', path: '/api/assets/:id', tag: 'assets', access: 'board.read', errors: [404],
-    summary: 'One asset with its state and who changed it last',
+    summary: 'One asset with its state, who changed it last, and the evidence hunts recorded on it (evidence, evidenceEntries)',
     handler: (ctx) => ok(assetRow(ctx, (ctx.params.id ?? '').toLowerCase() as AssetId)),
   },
   {
@@ -235,6 +243,14 @@ export const CORE_ROUTES: readonly Route[] = [
     async handler(ctx) {
       const r = await ctx.app.setAssets(need(ctx.actor), ctx.body);
       return ok({ entry: out(ctx, r.entry), assets: r.assets }, 201);
+    },
+  },
+  {
+    method: 'POST', path: '/api/evidence', tag: 'assets', access: 'evidence.record', body: evidenceInput, errors: [400],
+    summary: 'Record what a hunt found per host (as `crisiscell hunt --db` does): one evidence entry per matched asset; asset states are unchanged. Returns the entries and the hosts the estate does not know',
+    async handler(ctx) {
+      const r = await recordEvidence(ctx.app, need(ctx.actor), ctx.body);
+      return ok({ entries: r.entries.map((e) => out(ctx, e)), matched: r.matched, unmatched: r.unmatched }, 201);
     },
   },
   {

@@ -7,6 +7,7 @@ export function makeRecord(data: Record<string, EventValue>, over: Partial<Event
   return {
     file: 'test.json',
     recordId: 1,
+    eventRecordId: 1,
     timestamp: '2026-08-20T10:00:00.000000Z',
     channel: 'Microsoft-Windows-Sysmon/Operational',
     provider: 'Microsoft-Windows-Sysmon',

@@ -4,7 +4,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { CrisisError } from '../../core/errors.ts';
-import type { SiteId } from '../../core/ids.ts';
+import type { AssetId, SiteId } from '../../core/ids.ts';
 import { MEASURE_TYPES } from '../../core/model.ts';
 import { boardOf, explanationOf, whatIfOf } from '../../app/board.ts';
 import type { WhatIfChange } from '../../app/board.ts';
@@ -12,6 +12,8 @@ import { describeStoreTarget, openCrisisStore } from '../../main/wiring.ts';
 import type { CrisisApp } from '../../app/crisis-app.ts';
 import { buildDemoJournal, DEFAULT_SEED, DEMO_BOARD_AT } from '../../scenarios/index.ts';
 import { boardToJson, renderBoard, renderDiff, renderWhy } from '../board-text.ts';
+import { assetsOfCell, evidenceForAssets } from '../../app/evidence.ts';
+import { renderCellEvidence } from '../evidence-text.ts';
 import type { Ctx } from '../context.ts';
 import { whenFor } from '../when.ts';
 import type { CommandSpec } from '../spec.ts';
@@ -72,18 +74,22 @@ export const BOARD_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'why',
-    summary: 'why a service is in its state: procedures in force, each distinct cause with the services it hits and its hosts, the risks',
+    summary: 'why a service is in its state: procedures in force, each distinct cause with the services it hits and its hosts, the risks, evidence from hunts on those assets',
     usage: 'why <service>@<site> [--at TIME] [--json] [--lang en|fr|nl]',
-    details: '--json prints the cell and its explanation { procedures, causes: [ { text, servicesHit, via, hosts: { shown, more, filter, command } } ], risks, glossary }.',
+    details: '--json prints the cell, its explanation { procedures, causes: [ { text, servicesHit, via, hosts: { shown, more, filter, command } } ], risks, glossary } and its evidence.',
     example: 'crisiscell why laboratory@hsp-north',
     options: { ...atOpt },
     async run(ctx, v, p) {
       const id = p[0];
       if (!id || !id.includes('@')) throw new CrisisError('invalid-input', 'name the service as kind@site, e.g. radiology@hsp-north');
       const app = await ctx.openApp();
-      const { cell, explanation } = explanationOf(await app.stateAt(whenFor(app).time(v, 'at')), id, { lang: ctx.lang });
-      if (ctx.json) ctx.printJson({ ...cell, explanation });
-      else ctx.out(renderWhy(explanation, cell));
+      const state = await app.stateAt(whenFor(app).time(v, 'at'));
+      const { cell, explanation } = explanationOf(state, id, { lang: ctx.lang });
+      // Evidence from hunts on the assets the cell's causes and risks go through (evidence.ts).
+      const hosts = [...explanation.causes.flatMap((c) => c.hosts?.shown ?? []), ...explanation.risks.flatMap((r) => r.hosts.shown)] as AssetId[];
+      const evidence = evidenceForAssets(state, [...assetsOfCell(cell), ...hosts]);
+      if (ctx.json) ctx.printJson({ ...cell, explanation, evidence });
+      else ctx.out(renderWhy(explanation, cell) + renderCellEvidence(evidence));
       return 0;
     },
   },

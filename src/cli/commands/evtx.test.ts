@@ -74,7 +74,7 @@ describe('crisiscell evtx dump', () => {
     const err = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(err.length, 2);
     assert.deepEqual({ file: err[0]?.file, chunk: err[0]?.chunk, record: err[0]?.record }, { file: join('dc01', 'System.EVTX'), chunk: 0, record: 11 });
-    assert.deepEqual(err[1], { summary: { files: 2, records: 5, errors: 1, chunks: 2, badChunks: 0, unreadable: 0 } });
+    assert.deepEqual(err[1], { summary: { files: 2, records: 5, errors: 1, chunks: 2, badChunks: 0, recovered: 0, unreadable: 0 } });
   });
 
   it('keeps reading under back-pressure from a slow consumer', async () => {
@@ -96,6 +96,25 @@ describe('crisiscell evtx dump', () => {
       assert.equal(r.code, 2, argv.join(' '));
       assert.match(r.stderr, /Usage: crisiscell evtx dump/);
     }
+  });
+
+  it('--recover prints the records carved from slack space, marked recovered, and counts them', async () => {
+    const c = buildChunk(records(20, 3));
+    const view = new DataView(c.bytes.buffer);
+    view.setBigUint64(16, 20n, true);
+    view.setBigUint64(32, 20n, true);
+    view.setUint32(48, c.offsets[1] as number, true);
+    fixChunkCrcs(c.bytes);
+    writeFileSync(join(dir, 'slack.evtx'), buildFile([c.bytes]));
+    const plain = await run(['dump', 'slack.evtx'], dir);
+    assert.equal(plain.stdout.trim().split('\n').length, 1);
+    const r = await run(['dump', 'slack.evtx', '--recover'], dir);
+    assert.equal(r.code, 0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { eventRecordId: number; recovered?: boolean; offset: number });
+    assert.deepEqual(lines.map((l) => [l.eventRecordId, l.recovered === true]), [[20, false], [21, true], [22, true]]);
+    assert.equal(lines[1]?.offset, 4096 + (c.offsets[1] as number));
+    const summary = JSON.parse(r.stderr.trim().split('\n').pop() ?? '{}') as { summary: { records: number; recovered: number } };
+    assert.deepEqual([summary.summary.records, summary.summary.recovered], [3, 2]);
   });
 
   it('shows help with an example', async () => {

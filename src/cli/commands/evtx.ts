@@ -3,54 +3,39 @@
  * JSON line on stdout (the EventRecord shape the hunt engine sees), every read problem as one
  * JSON line on stderr, then a one-line JSON summary on stderr.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CommandHandler } from '../io.ts';
 import { openEvtxFile } from '../../hunt/evtx/index.ts';
 import type { EventRecord, ReadError } from '../../hunt/record.ts';
+import { walkEvidence } from '../../hunt/sources/walk.ts';
+import { outcomeToExit } from '../../core/errors.ts';
 
-const USAGE = `Usage: crisiscell evtx dump <files|dirs...> [--jsonl]
+const USAGE = `Usage: crisiscell evtx dump <files|dirs...> [--jsonl] [--recover]
 
 Reads Windows event logs (.evtx), damaged ones included, and prints every record as one JSON
-line on stdout: {file, recordId, timestamp, channel, provider, eventId, level, computer,
-data, system}. Folders are searched recursively for *.evtx.
-Each problem (broken record, bad chunk, checksum mismatch) is one JSON line on stderr with
-file, chunk, record and offset; a last line on stderr sums up the run.
-Exit code 0 when the files were read, even with damaged records; 2 for a missing path or bad usage.
+line on stdout: {file, recordId, eventRecordId, chunk, offset, timestamp, channel, provider,
+eventId, level, computer, data, system} (eventRecordId is the number Event Viewer shows; offset
+is the byte offset of the record in the file). Folders are searched recursively for *.evtx;
+every file is read once whatever links lead to it. Loops are skipped; dangling links,
+unreadable folders and files, FIFOs, sockets and devices are reported and never opened.
+Each problem (broken record, bad chunk, checksum mismatch, file cut short, unreadable input) is
+one JSON line on stderr with file, chunk, record and offset; a last line on stderr sums up the
+run, with the inputs that could not be read.
 
 Options:
   --jsonl      JSON lines output (the default and only format)
+  --recover    also carve deleted records from slack space and unused chunk areas; they are
+               marked "recovered": true
   -h, --help   this help
 
-Example:
-  crisiscell evtx dump /evidence/dc01/Security.evtx /evidence/ws042 --jsonl > records.jsonl
-`;
+Exit codes: 0 the files were read (even with damaged records); ${outcomeToExit['completed-with-unreadable-inputs']} completed, but some inputs could
+not be read (listed in the summary line); 2 a missing path or bad usage.
 
-/**
- * Lists .evtx files under `shown` (itself when it is a file), sorted for a stable order.
- * Paths keep the form given on the command line (records name their file that way); `cwd`
- * resolves them for reading.
- */
-function listEvtx(cwd: string, shown: string, out: string[]): void {
-  const st = statSync(resolve(cwd, shown));
-  if (!st.isDirectory()) {
-    out.push(shown);
-    return;
-  }
-  const names = readdirSync(resolve(cwd, shown)).sort();
-  for (const name of names) {
-    const full = join(shown, name);
-    let sub;
-    try {
-      sub = statSync(resolve(cwd, full));
-    } catch {
-      continue; // vanished or dangling link: nothing to read
-    }
-    if (sub.isDirectory()) listEvtx(cwd, full, out);
-    else if (name.toLowerCase().endsWith('.evtx')) out.push(full);
-  }
-}
+Example:
+  crisiscell evtx dump /evidence/dc01/Security.evtx /evidence/ws042 --jsonl --recover > records.jsonl
+`;
 
 /** Writes and waits for 'drain' when the stream's buffer is full, so memory stays flat. */
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> | undefined {
@@ -74,7 +59,7 @@ export const evtxCommand: CommandHandler = async (argv, io) => {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { jsonl: { type: 'boolean' }, recover: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (e) {
     io.stderr.write(`crisiscell evtx: ${(e as Error).message}\n\n${USAGE}`);
@@ -94,16 +79,27 @@ export const evtxCommand: CommandHandler = async (argv, io) => {
     return 2;
   }
 
-  const files: string[] = [];
+  // A path that does not exist at all is a typing error: say so before reading anything. A link
+  // whose target is gone is evidence of something: it is reported with the others.
   for (const p of paths) {
-    try {
-      listEvtx(io.cwd, p, files);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      io.stderr.write(`crisiscell evtx dump: ${code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}: ${p}\n`);
+    let present = existsSync(resolve(io.cwd, p));
+    if (!present) {
+      try {
+        present = lstatSync(resolve(io.cwd, p)).isSymbolicLink();
+      } catch {
+        // absent
+      }
+    }
+    if (!present) {
+      io.stderr.write(`crisiscell evtx dump: no such file or folder: ${p}\n`);
       return 2;
     }
   }
+  const walk = walkEvidence(paths, { cwd: io.cwd, accept: (n) => n.toLowerCase().endsWith('.evtx') });
+  const files = walk.files.map((f) => f.path);
+  const unreadable: { file: string; reason: string }[] = [];
+  const skipped: { file: string; reason: string }[] = [];
+  for (const p of walk.problems) (p.severity === 'unreadable' ? unreadable : skipped).push({ file: p.path, reason: p.reason });
 
   let stdoutBroken = false;
   const onStdoutError = (): void => {
@@ -111,13 +107,18 @@ export const evtxCommand: CommandHandler = async (argv, io) => {
   };
   io.stdout.on('error', onStdoutError);
 
-  const total = { files: 0, records: 0, errors: 0, chunks: 0, badChunks: 0, unreadable: 0 };
+  const total = { files: 0, records: 0, errors: 0, chunks: 0, badChunks: 0, recovered: 0, unreadable: 0 };
   let out: string[] = [];
   let err: string[] = [];
+  // Walk problems first, each as one line on stderr like every other problem.
+  for (const u of unreadable) err.push(JSON.stringify({ file: u.file, message: u.reason, unreadable: true }));
+  for (const u of skipped) err.push(JSON.stringify({ file: u.file, message: u.reason, skipped: true }));
   const onRecord = (r: EventRecord): void => {
     out.push(JSON.stringify(r));
   };
+  const cutShort = new Set<string>();
   const onError = (e: ReadError): void => {
+    if (e.unreadable) cutShort.add(e.file);
     err.push(JSON.stringify(e));
   };
   const flush = async (): Promise<void> => {
@@ -138,11 +139,11 @@ export const evtxCommand: CommandHandler = async (argv, io) => {
       if (stdoutBroken) break;
       let reader;
       try {
-        reader = openEvtxFile(resolve(io.cwd, file), onRecord, onError, file);
+        reader = openEvtxFile(resolve(io.cwd, file), onRecord, onError, file, { recover: parsed.values.recover === true });
       } catch (e) {
-        // An unreadable file (permissions, vanished) does not stop the others.
-        total.unreadable++;
-        err.push(JSON.stringify({ file, message: `cannot read: ${(e as Error).message}` }));
+        // An unreadable file (permissions, vanished, replaced by a FIFO) does not stop the others.
+        unreadable.push({ file, reason: `cannot read: ${(e as Error).message}` });
+        err.push(JSON.stringify({ file, message: `cannot read: ${(e as Error).message}`, unreadable: true }));
         await flush();
         continue;
       }
@@ -152,8 +153,8 @@ export const evtxCommand: CommandHandler = async (argv, io) => {
           try {
             more = reader.step();
           } catch (e) {
-            total.unreadable++;
-            err.push(JSON.stringify({ file, message: `read failed: ${(e as Error).message}` }));
+            unreadable.push({ file, reason: `read failed: ${(e as Error).message}` });
+            err.push(JSON.stringify({ file, message: `read failed: ${(e as Error).message}`, unreadable: true }));
             more = false;
           }
           // One chunk's lines at a time: bounded memory, and back-pressure from the consumer.
@@ -168,10 +169,16 @@ export const evtxCommand: CommandHandler = async (argv, io) => {
       total.errors += reader.summary.errors;
       total.chunks += reader.summary.chunks;
       total.badChunks += reader.summary.badChunks;
+      total.recovered += reader.summary.recovered;
     }
   } finally {
     io.stdout.removeListener('error', onStdoutError);
   }
-  io.stderr.write(JSON.stringify({ summary: total }) + '\n');
-  return 0;
+  await flush();
+  // Files cut short were read as far as they go: they are listed among what could not be read.
+  for (const f of cutShort) if (!unreadable.some((u) => u.file === f)) unreadable.push({ file: f, reason: 'cut short: part of the file is missing (see its error above)' });
+  total.unreadable = unreadable.length;
+  const summary = { ...total, ...(unreadable.length > 0 ? { unreadableInputs: unreadable } : {}), ...(skipped.length > 0 ? { skipped: skipped.length } : {}) };
+  io.stderr.write(JSON.stringify({ summary }) + '\n');
+  return unreadable.length > 0 ? outcomeToExit['completed-with-unreadable-inputs'] : 0;
 };

@@ -2,49 +2,89 @@
  * `crisiscell hunt`: runs Sigma rules (the built-in ransomware pack and/or SigmaHQ-style folders)
  * over Windows event logs (EVTX, evtx_dump JSON, NXLog JSON, Winlogbeat/ECS JSON).
  */
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo, CommandHandler } from '../io.ts';
-import { runHunt, type Detection, type HuntProgress } from '../../hunt/pipeline.ts';
+import { runHunt, type Detection, type HuntProgress, type HuntResult } from '../../hunt/pipeline.ts';
 import { LEVELS, parseLevel, type Level } from '../../hunt/sigma/compile.ts';
 import { readRuleDocs, type RuleDoc, type RuleProblem } from '../../hunt/sigma/ruleset.ts';
-import { listEvidenceFiles } from '../../hunt/sources/index.ts';
+import { walkEvidence } from '../../hunt/sources/index.ts';
 import { builtinRulesDir } from '../../hunt/rules/index.ts';
 import { RuleSet } from '../../hunt/sigma/ruleset.ts';
+import type { ReadError } from '../../hunt/record.ts';
+import { Deduper, Timeline } from '../../hunt/timeline.ts';
+import { HuntSummary, renderSummary } from '../../hunt/summary.ts';
+import { CSV_HEADER, csvRow, findingJson, humanLine } from '../../hunt/output.ts';
+import { HostEvidenceBuilder } from '../../hunt/host-evidence.ts';
+import { outcomeToExit } from '../../core/errors.ts';
 
 const USAGE = `Usage: crisiscell hunt <files|dirs...> [options]
 
 Runs Sigma rules over Windows event logs: .evtx files, evtx_dump JSON/JSONL, NXLog JSON or
-Winlogbeat/ECS JSON (detected per line). Folders are searched for .evtx/.json/.jsonl/.ndjson.
+Winlogbeat/ECS JSON (detected per line). Folders are searched for .evtx/.json/.jsonl/.ndjson;
+every file is read once whatever links lead to it; loops, dangling links, unreadable folders and
+files, FIFOs and devices are reported and skipped, never waited on.
+
+Each detection gives the event's EventRecordID and where it is (file and byte offset, or line),
+the details of the event (user, logon type, source IP, command line, service...), the rule's
+ATT&CK tactics and techniques. The summary gives the time range, first and last seen per rule
+and per host, a host x level table, and the erased evidence: log clearing (1102, 104) and gaps
+in EventRecordIDs per computer and channel. An event present in two inputs (an .evtx and its
+own JSON export) is reported once.
 
 Options:
   --rules DIR        load Sigma rules from DIR (file or folder, repeatable)
   --no-builtin       do not load the built-in ransomware rule pack
-  --jsonl            detections as JSON lines     --csv   detections as CSV with a header
+  --jsonl            detections as JSON lines, then findings as {"finding": ...} lines
+  --csv              detections as CSV with a header
   -o, --output FILE  write detections to FILE (the summary then goes to stdout)
+  --timeline         every detection of every input in time order (sorted on disk in runs,
+                     memory stays bounded); copies of one event are merged with all their sources
+  --run-size N       detections sorted in memory per run with --timeline (default 10000)
+  --recover          also carve deleted records from slack space and unused chunk areas of .evtx
+                     files (marked recovered) and run the rules on them
+  --db FILE          record the evidence per asset in the crisis journal (hosts matched with the
+                     estate by hostname, FQDN or IP; nothing changes an asset's state)
   --threads N        worker threads (default: one per core; 0 = scan in the main thread)
   --min-level L      informational|low|medium|high|critical (default: informational)
   --var NAME=V1,V2   values for %NAME% placeholders of rules using |expand (repeatable)
-  --verbose          list every rule that could not be loaded
+  --verbose          list every rule that could not be loaded, every gap and read error
   -h, --help         this help
+
+Exit codes: 0 completed; ${outcomeToExit['completed-with-unreadable-inputs']} completed, but some inputs could not be read (listed
+at the end of the summary); 2 bad usage or input; 1 the hunt failed; 3 the --db database cannot be
+opened; 4 the --db actor may not record evidence.
 
 Example:
   crisiscell hunt /evidence/dc01 --rules ./sigma/rules/windows --min-level high --jsonl -o hits.jsonl
+  crisiscell hunt /evidence --timeline --csv -o timeline.csv --recover --db crisis.db
 `;
 
 type Sink = NodeJS.WritableStream;
 
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
-const CSV_HEADER = 'rule_id,rule_title,level,file,record_id,timestamp,computer,event_id';
-
-function formatHuman(d: Detection): string {
-  const corr = d.correlation ? `  [${d.correlation.type} ${Object.entries(d.correlation.group).map(([k, v]) => `${k}=${v}`).join(' ')} count=${d.correlation.count}]` : '';
-  return `${d.timestamp}  ${d.rule.level.padEnd(13)} ${d.rule.title}  ${d.computer}  ${d.file}#${d.recordId} (EventID ${d.eventId})${corr}`;
+/** Writes and waits for 'drain' when the stream's buffer is full (bounded memory on big timelines). */
+function write(stream: Sink, text: string): Promise<void> | undefined {
+  if (stream.write(text)) return undefined;
+  return new Promise((done) => {
+    const finish = (): void => {
+      stream.removeListener('drain', finish);
+      stream.removeListener('error', finish);
+      stream.removeListener('close', finish);
+      done();
+    };
+    stream.once('drain', finish);
+    stream.once('error', finish);
+    stream.once('close', finish);
+  });
 }
 
 function fmtDuration(s: number): string {
@@ -87,28 +127,6 @@ class ProgressLine {
   }
 }
 
-function summarize(dets: { rule: Map<string, { title: string; level: Level; n: number }>; level: Map<Level, number>; host: Map<string, number> }, extra: string[]): string {
-  const lines: string[] = ['', 'Hunt summary', ...extra];
-  const total = [...dets.level.values()].reduce((a, b) => a + b, 0);
-  lines.push(`  detections: ${total}`);
-  if (total > 0) {
-    lines.push('  by level:');
-    for (const l of [...LEVELS].reverse()) {
-      const n = dets.level.get(l);
-      if (n) lines.push(`    ${l.padEnd(13)} ${n}`);
-    }
-    lines.push('  by rule:');
-    const rules = [...dets.rule.values()].sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || b.n - a.n);
-    for (const r of rules.slice(0, 40)) lines.push(`    ${String(r.n).padStart(7)}  ${r.level.padEnd(13)} ${r.title}`);
-    if (rules.length > 40) lines.push(`    ... and ${rules.length - 40} more rules`);
-    lines.push('  by host:');
-    const hosts = [...dets.host.entries()].sort((a, b) => b[1] - a[1]);
-    for (const [h, n] of hosts.slice(0, 20)) lines.push(`    ${String(n).padStart(7)}  ${h || '(unknown)'}`);
-    if (hosts.length > 20) lines.push(`    ... and ${hosts.length - 20} more hosts`);
-  }
-  return lines.join('\n') + '\n';
-}
-
 function describeProblem(p: RuleProblem): string {
   return `${p.file}${p.title ? ` (${p.title})` : ''}: ${p.reason}`;
 }
@@ -131,6 +149,10 @@ export const huntCommand: CommandHandler = async (argv: string[], io: CliIo): Pr
         'min-level': { type: 'string' },
         var: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
+        timeline: { type: 'boolean' },
+        'run-size': { type: 'string' },
+        recover: { type: 'boolean' },
+        db: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -167,7 +189,9 @@ export const huntCommand: CommandHandler = async (argv: string[], io: CliIo): Pr
     placeholders[m[1] as string] = (m[2] as string).split(',').filter((x) => x !== '');
   }
   const abs = (p: string): string => resolve(io.cwd, p);
-  for (const p of args.positionals) if (!existsSync(abs(p))) return fail(`no such file or folder: ${p}`);
+  // A path that does not exist at all is a typing error; a link whose target is gone is reported
+  // with the other unreadable inputs.
+  for (const p of args.positionals) if (!existsSync(abs(p)) && !isLink(abs(p))) return fail(`no such file or folder: ${p}`);
   const ruleDirs = (v.rules ?? []).map((r) => ({ given: r, path: abs(r) }));
   for (const r of ruleDirs) if (!existsSync(r.path)) return fail(`no such rules file or folder: ${r.given}`);
   if (v['no-builtin'] && ruleDirs.length === 0) return fail('--no-builtin needs at least one --rules DIR');
@@ -204,15 +228,23 @@ export const huntCommand: CommandHandler = async (argv: string[], io: CliIo): Pr
     if (!v.verbose && problems.length > shown.length) io.stderr.write(`  ... ${problems.length - shown.length} more (--verbose lists them all)\n`);
   }
 
-  let files: string[];
-  try {
-    files = listEvidenceFiles(args.positionals.map(abs));
-  } catch (e) {
-    return fail((e as Error).message);
+  // The walk: every problem is kept for the end of the summary; nothing stops the hunt.
+  const walk = walkEvidence(args.positionals.map(abs));
+  const unreadable = new Map<string, string>();
+  const skipped: string[] = [];
+  for (const p of walk.problems) {
+    if (p.severity === 'unreadable') unreadable.set(p.path, p.reason);
+    else skipped.push(`${p.path}: ${p.reason}`);
   }
-  if (files.length === 0) return fail('no evidence files (.evtx, .json, .jsonl, .ndjson) found');
+  if (walk.files.length === 0 && unreadable.size === 0) return fail('no evidence files (.evtx, .json, .jsonl, .ndjson) found');
   // Big files first: with the pull model this keeps all workers busy until the end.
-  files.sort((a, b) => statSync(b).size - statSync(a).size);
+  const files = [...walk.files].sort((a, b) => b.size - a.size).map((f) => f.path);
+
+  let runSize: number | undefined;
+  if (v['run-size'] !== undefined) {
+    if (!/^\d+$/.test(v['run-size']) || Number(v['run-size']) < 1) return fail(`--run-size must be a whole number of detections (at least 1), not '${v['run-size']}'`);
+    runSize = Number(v['run-size']);
+  }
 
   // Where detections go, and where the summary goes.
   let out: Sink = io.stdout;
@@ -233,27 +265,35 @@ export const huntCommand: CommandHandler = async (argv: string[], io: CliIo): Pr
   const summaryOut = v.output ? io.stdout : machine ? io.stderr : io.stdout;
   if (v.csv) out.write(CSV_HEADER + '\n');
 
-  const byRule = new Map<string, { title: string; level: Level; n: number }>();
-  const byLevel = new Map<Level, number>();
-  const byHost = new Map<string, number>();
+  const summary = new HuntSummary();
+  const hostEvidence = v.db !== undefined ? new HostEvidenceBuilder() : undefined;
   const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : undefined;
-  const readErrors: string[] = [];
+  const errorLines: string[] = [];
+  const timeline = v.timeline ? new Timeline(runSize !== undefined ? { runSize } : {}) : undefined;
+  const deduper = timeline ? undefined : new Deduper();
 
+  const print = (d: Detection): Promise<void> | undefined => {
+    summary.add(d);
+    hostEvidence?.addDetection(d);
+    if (v.jsonl) return write(out, JSON.stringify(d) + '\n');
+    if (v.csv) return write(out, csvRow(d) + '\n');
+    bar?.clear();
+    return write(out, humanLine(d) + '\n');
+  };
   const onDetection = (d: Detection): void => {
-    if (v.jsonl) out.write(JSON.stringify(d) + '\n');
-    else if (v.csv) out.write([d.rule.id, d.rule.title, d.rule.level, d.file, d.recordId, d.timestamp, d.computer, d.eventId].map(csvCell).join(',') + '\n');
-    else {
-      bar?.clear();
-      out.write(formatHuman(d) + '\n');
+    if (timeline) {
+      timeline.add(d);
+      return;
     }
-    const r = byRule.get(d.rule.id);
-    if (r) r.n++;
-    else byRule.set(d.rule.id, { title: d.rule.title, level: d.rule.level, n: 1 });
-    byLevel.set(d.rule.level, (byLevel.get(d.rule.level) ?? 0) + 1);
-    byHost.set(d.computer, (byHost.get(d.computer) ?? 0) + 1);
+    if (deduper?.isCopy(d)) return;
+    void print(d);
+  };
+  const onReadError = (e: ReadError): void => {
+    if (e.unreadable && !unreadable.has(e.file)) unreadable.set(e.file, e.message);
+    if (errorLines.length < (v.verbose ? 1000 : 5)) errorLines.push(`${e.file}${e.line !== undefined ? `:${e.line}` : ''}${e.record !== undefined ? ` record ${e.record}` : ''}${e.chunk !== undefined ? ` chunk ${e.chunk}` : ''}: ${e.message}`);
   };
 
-  let result;
+  let result: HuntResult;
   try {
     result = await runHunt({
       files,
@@ -262,30 +302,61 @@ export const huntCommand: CommandHandler = async (argv: string[], io: CliIo): Pr
       ...(threads !== undefined ? { threads } : {}),
       ...(minLevel ? { minLevel } : {}),
       placeholders,
+      recover: v.recover === true,
       onDetection,
       ...(bar ? { onProgress: (p: HuntProgress) => bar.update(p) } : {}),
-      onReadError: (e) => {
-        if (readErrors.length < 1000) readErrors.push(`${e.file}${e.line !== undefined ? `:${e.line}` : ''}${e.record !== undefined ? ` record ${e.record}` : ''}${e.chunk !== undefined ? ` chunk ${e.chunk}` : ''}: ${e.message}`);
-      },
+      onReadError,
     });
+    if (timeline) {
+      if (bar && timeline.runsWritten > 0) io.stderr.write(`\rmerging ${timeline.runsWritten} sorted runs\u001b[K`);
+      for (const d of timeline.sorted()) {
+        const wait = print(d);
+        if (wait) await wait;
+      }
+    }
   } catch (e) {
     bar?.clear();
+    timeline?.close();
     io.stderr.write(`hunt: ${(e as Error).message}\n`);
     return 1;
   }
   bar?.clear();
-  if (fileOut) await new Promise<void>((res) => fileOut?.end(() => res()));
-
-  const secs = result.elapsedMs / 1000;
-  const extra = [
-    `  files: ${result.files}   records: ${result.records.toLocaleString('en-US')}   read errors: ${result.readErrors}   ` +
-      `time: ${secs.toFixed(1)} s (${Math.round(result.records / Math.max(secs, 0.001)).toLocaleString('en-US')} records/s, ${result.threads || 'no'} worker threads)`,
-  ];
-  if (readErrors.length > 0) {
-    const shown = v.verbose ? readErrors : readErrors.slice(0, 5);
-    extra.push(...shown.map((s) => `  read error: ${s}`));
-    if (result.readErrors > shown.length) extra.push(`  ... ${result.readErrors - shown.length} more read errors${v.verbose ? '' : ' (--verbose shows more)'}`);
+  for (const f of result.findings) hostEvidence?.addFinding(f);
+  if (v.jsonl) {
+    for (const f of result.findings) {
+      const wait = write(out, findingJson(f) + '\n');
+      if (wait) await wait;
+    }
   }
-  summaryOut.write(summarize({ rule: byRule, level: byLevel, host: byHost }, extra));
-  return 0;
+  if (fileOut) await new Promise<void>((res) => fileOut?.end(() => res()));
+  if (deduper) for (const [pair, n] of deduper.pairs) summary.addDuplicates(pair, n);
+
+  summaryOut.write(
+    renderSummary(summary, {
+      files: result.files,
+      records: result.records,
+      recovered: result.recovered,
+      readErrors: result.readErrors,
+      elapsedMs: result.elapsedMs,
+      threads: result.threads,
+      firstEvent: result.firstEvent,
+      lastEvent: result.lastEvent,
+      findings: result.findings,
+      errorLines,
+      unreadable: [...unreadable].map(([p, why]) => (why.includes(p) ? why : `${p}: ${why}`)),
+      skipped,
+      verbose: v.verbose === true,
+    }),
+  );
+  if (deduper?.full) summaryOut.write('  (more than 2,000,000 distinct detections: copies of events past that were not looked for; --timeline merges them all)\n');
+
+  let code: number = unreadable.size > 0 ? outcomeToExit['completed-with-unreadable-inputs'] : 0;
+  if (hostEvidence && v.db !== undefined) {
+    const source = `hunt of ${args.positionals.join(', ')} (${result.files} file${result.files === 1 ? '' : 's'}${v.recover ? ', deleted records recovered' : ''}${unreadable.size > 0 ? `, ${unreadable.size} unreadable` : ''})`;
+    // Loaded only here: the journal's store is not needed (nor paid for at start-up) without --db.
+    const { recordEvidenceFromCli } = await import('./evidence.ts');
+    const dbCode = await recordEvidenceFromCli(io, v.db, source, hostEvidence.build(), summaryOut);
+    if (dbCode !== 0) code = dbCode;
+  }
+  return code;
 };

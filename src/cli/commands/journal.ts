@@ -20,6 +20,8 @@ import type { When } from '../when.ts';
 import { TIME_HELP, whenFor } from '../when.ts';
 import { renderLogbookHtml } from '../../app/reports/logbook-html.ts';
 import { htmlToPdf } from '../../app/reports/pdf.ts';
+import { evidenceSummaryOf } from '../../app/evidence.ts';
+import type { EvidenceSummary } from '../../core/evidence.ts';
 
 export { describeEntry };
 
@@ -85,13 +87,14 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const app = await ctx.openApp();
       const rows = app.listAssets({ site: str(v, 'site'), kind: str(v, 'kind'), pattern: str(v, 'host'), security: str(v, 'security'), recovery: str(v, 'recovery'), observed: str(v, 'observed') });
       if (ctx.json) {
-        ctx.printJson(rows.map((r) => ({ ...r.asset, security: r.status.security, recovery: r.status.recovery, observed: r.status.observed ?? null, reason: r.status.reason || null })));
+        ctx.printJson(rows.map((r) => ({ ...r.asset, security: r.status.security, recovery: r.status.recovery, observed: r.status.observed ?? null, reason: r.status.reason || null, evidence: evidenceSummaryOf(app.state, r.asset.id) ?? null })));
         return 0;
       }
-      ctx.out(table(['HOSTNAME', 'KIND', 'OS', 'SITE', 'ZONE', 'SECURITY', 'RECOVERY', 'ROLES'], rows.map((r) => [
-        r.asset.hostname, r.asset.kind, r.asset.os, r.asset.site, r.asset.zone, r.status.security, r.status.recovery + (r.status.observed ? ` (${r.status.observed})` : ''), r.asset.roles.join(';'),
+      ctx.out(table(['HOSTNAME', 'KIND', 'OS', 'SITE', 'ZONE', 'SECURITY', 'RECOVERY', 'ROLES', 'EVIDENCE'], rows.map((r) => [
+        r.asset.hostname, r.asset.kind, r.asset.os, r.asset.site, r.asset.zone, r.status.security, r.status.recovery + (r.status.observed ? ` (${r.status.observed})` : ''), r.asset.roles.join(';'), evidenceCell(evidenceSummaryOf(app.state, r.asset.id)),
       ])));
-      ctx.out(`${rows.length} asset(s)`);
+      const withEvidence = rows.filter((r) => evidenceSummaryOf(app.state, r.asset.id)).length;
+      ctx.out(`${rows.length} asset(s)${withEvidence > 0 ? `, ${withEvidence} with evidence from hunts (crisiscell log --kind evidence.recorded for the references)` : ''}`);
       return 0;
     },
   },
@@ -342,6 +345,14 @@ async function earlierExport(app: CrisisApp, file: string, shown: string): Promi
     if (o.seq !== n || typeof o.hash !== 'string' || hashes.get(n) !== o.hash) throw refuse(`is not an earlier export of this journal (entry ${n} differs)`);
   }
   return n;
+}
+
+/** `3 crit 12 high` and the erased-evidence count: what the asset listing says of hunts; `-` when none. */
+function evidenceCell(e: EvidenceSummary | undefined): string {
+  if (!e) return '-';
+  const short: Record<string, string> = { critical: 'crit', high: 'high', medium: 'med', low: 'low', informational: 'info' };
+  const levels = Object.entries(e.byLevel).filter(([, n]) => n).map(([l, n]) => `${n} ${short[l] ?? l}`);
+  return [levels.join(' ') || `${e.detections} det`, e.erased > 0 ? `${e.erased} erased` : ''].filter(Boolean).join(', ');
 }
 
 function num(v: Values, k: string): number | undefined {

@@ -41,7 +41,7 @@ describe('evtx reader: file and chunk walking', () => {
   it('reads records of a hand-built file, template inline then referenced by offset', () => {
     const { records, errors, summary } = read(buildFile([buildChunk(logonRecords(1, 3)).bytes]));
     assert.deepEqual(errors, []);
-    assert.deepEqual(summary, { records: 3, errors: 0, chunks: 1, badChunks: 0 });
+    assert.deepEqual(summary, { records: 3, errors: 0, chunks: 1, badChunks: 0, recovered: 0 });
     const r = records[1] as EventRecord;
     assert.equal(r.recordId, 2);
     assert.equal(r.eventId, 4624);
@@ -73,7 +73,7 @@ describe('evtx reader: file and chunk walking', () => {
     assert.equal(errors[0]?.chunk, 1);
     assert.equal(errors[0]?.offset, 4096 + CHUNK_SIZE);
     assert.match(errors[0]?.message ?? '', /bad chunk signature/);
-    assert.deepEqual(summary, { records: 3, errors: 1, chunks: 3, badChunks: 1 });
+    assert.deepEqual(summary, { records: 3, errors: 1, chunks: 3, badChunks: 1, recovered: 0 });
   });
 
   it('reports an event-records CRC32 mismatch, counts the chunk as bad, and still reads its records', () => {
@@ -83,7 +83,7 @@ describe('evtx reader: file and chunk walking', () => {
     assert.equal(records.length, 2);
     assert.equal(errors.length, 1);
     assert.match(errors[0]?.message ?? '', /event records CRC32 mismatch/);
-    assert.deepEqual(summary, { records: 2, errors: 0, chunks: 1, badChunks: 1 });
+    assert.deepEqual(summary, { records: 2, errors: 0, chunks: 1, badChunks: 1, recovered: 0 });
   });
 
   it('reports a chunk header CRC32 mismatch and still reads the records', () => {
@@ -118,11 +118,15 @@ describe('evtx reader: file and chunk walking', () => {
     assert.equal(summary.badChunks, 1);
   });
 
-  it('reports a file too short for its header without throwing', () => {
-    for (const len of [0, 7, 100, 4095]) {
+  it('reports a file too short for its header without throwing, whether or not the header starts well', () => {
+    // Issue 12: a file cut inside its header (3,000 bytes of a valid header start) used to give
+    // 0 records and no error at all; it is now one error naming what is missing.
+    for (const len of [0, 7, 100, 3000, 4095]) {
       const { records, errors, summary } = read(buildFile([]).subarray(0, len));
       assert.equal(records.length, 0);
-      assert.equal(errors.length, len >= 128 ? 0 : 1, `length ${len}`);
+      assert.equal(errors.length, 1, `length ${len}`);
+      assert.equal(errors[0]?.unreadable, true, `length ${len}`);
+      assert.match(errors[0]?.message ?? '', len >= 128 ? /cut inside its header: \d+ of 4096 bytes/ : /too short/, `length ${len}`);
       assert.equal(summary.records, 0);
     }
   });
@@ -147,7 +151,7 @@ describe('evtx reader: file and chunk walking', () => {
     assert.equal(errors[0]?.chunk, 0);
     assert.equal(errors[0]?.offset, 4096 + (offsets[1] as number));
     assert.match(errors[0]?.message ?? '', /invalid BinXML token 0x3f/);
-    assert.deepEqual(summary, { records: 2, errors: 1, chunks: 1, badChunks: 0 });
+    assert.deepEqual(summary, { records: 2, errors: 1, chunks: 1, badChunks: 0, recovered: 0 });
   });
 
   it('stops a chunk at a bad record signature with one error, and goes on with the next chunk', () => {

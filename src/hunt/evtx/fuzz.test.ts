@@ -26,4 +26,19 @@ describe('evtx reader under mutation fuzzing', () => {
     assert.ok(stats.records > CASES * 10, `only ${stats.records} records read`);
     assert.ok(stats.errors > CASES / 2, `only ${stats.errors} errors reported`);
   });
+
+  it(`carving (recover) survives ${CASES / 20} mutated files with bounded time and memory`, () => {
+    // Carving reads exactly the bytes the normal walk refuses: slack, broken chunks, garbage.
+    const seeds = fuzzSeeds(existsSync(evtxDir) ? evtxDir : undefined);
+    forceGc();
+    const baseMb = process.memoryUsage().heapUsed / 1048576;
+    let stats;
+    try {
+      stats = runFuzz(seeds, SEED + 1, 0, CASES / 20, { maxMs: 1000, maxHeapMb: baseMb + 96, recover: true });
+    } catch (e) {
+      assert.fail(`${(e as Error).message}\nreplay with EVTX_FUZZ_SEED=${SEED} (recover, seed + 1)`);
+    }
+    assert.equal(stats.cases, CASES / 20);
+    assert.ok(stats.records > CASES / 2, `only ${stats.records} records read`);
+  });
 });

@@ -2,9 +2,12 @@
  * Windows XML Event Log (EVTX) reader: streams records as EventRecord, reports damage as
  * ReadError, never stops at the first bad chunk or record. See docs/evtx.md.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import type { EventRecord, ReadError } from '../record.ts';
-import { CHUNK_SIZE, EvtxWalker, FILE_HEADER_SIZE } from './reader.ts';
+import { openRegularFile } from '../sources/open-regular.ts';
+import { CHUNK_SIZE, EvtxWalker, FILE_HEADER_SIZE, type WalkOptions } from './reader.ts';
+
+export type { WalkOptions } from './reader.ts';
 
 export interface EvtxFileSummary {
   /** Records emitted through onRecord. */
@@ -19,6 +22,8 @@ export interface EvtxFileSummary {
   chunks: number;
   /** Chunks with a bad signature, a CRC32 mismatch, or cut short by the end of the file. */
   badChunks: number;
+  /** Records carved from slack space and headerless chunks (`recover` only), included in `records`. */
+  recovered: number;
 }
 
 /**
@@ -30,8 +35,9 @@ export function readEvtxFile(
   path: string,
   onRecord: (r: EventRecord) => void,
   onError: (e: ReadError) => void,
+  opts: WalkOptions = {},
 ): EvtxFileSummary {
-  const reader = openEvtxFile(path, onRecord, onError);
+  const reader = openEvtxFile(path, onRecord, onError, path, opts);
   try {
     while (reader.step());
   } finally {
@@ -51,7 +57,8 @@ export interface EvtxFileReader {
 
 /**
  * Opens a file for reading chunk by chunk: what readEvtxFile does, in steps. Used where output
- * must respect back-pressure (the CLI awaits 'drain' between chunks). Throws for I/O errors only.
+ * must respect back-pressure (the CLI awaits 'drain' between chunks). Throws for I/O errors only,
+ * and for a path that is not a regular file (a FIFO would block for ever, a device never end).
  * `file` is the name records and errors carry (default: `path`).
  */
 export function openEvtxFile(
@@ -59,14 +66,10 @@ export function openEvtxFile(
   onRecord: (r: EventRecord) => void,
   onError: (e: ReadError) => void,
   file: string = path,
+  opts: WalkOptions = {},
 ): EvtxFileReader {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw withPath(e, path);
-  }
-  const walker = new EvtxWalker(file, onRecord, onError);
+  let fd: number | undefined = openRegularFile(path);
+  const walker = new EvtxWalker(file, onRecord, onError, opts);
   const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
   let index = -1; // -1: file header not read yet
   let finished = false;
@@ -108,8 +111,9 @@ export function readEvtxBuffer(
   file: string,
   onRecord: (r: EventRecord) => void,
   onError: (e: ReadError) => void,
+  opts: WalkOptions = {},
 ): EvtxFileSummary {
-  const walker = new EvtxWalker(file, onRecord, onError);
+  const walker = new EvtxWalker(file, onRecord, onError, opts);
   walker.fileHeader(buf.subarray(0, Math.min(FILE_HEADER_SIZE, buf.length)));
   if (buf.length >= FILE_HEADER_SIZE) {
     for (let i = 0, off = FILE_HEADER_SIZE; off < buf.length; i++, off += CHUNK_SIZE) {

@@ -11,7 +11,7 @@ function corr(c: Record<string, unknown>): CorrelationRule {
 
 function input(rule: string, sec: number, fields: Record<string, string> = {}): CorrelationInput {
   const ts = new Date(T0 + sec * 1000).toISOString();
-  return { ruleId: rule, timeMs: T0 + sec * 1000, fields, ref: { file: 'f', recordId: sec, timestamp: ts, computer: 'h', eventId: 1 } };
+  return { ruleId: rule, timeMs: T0 + sec * 1000, fields, ref: { file: 'f', eventRecordId: sec, timestamp: ts, computer: 'h', eventId: 1 } };
 }
 
 function run(rule: CorrelationRule, inputs: CorrelationInput[]): CorrelationHit[] {

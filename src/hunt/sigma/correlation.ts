@@ -123,13 +123,19 @@ export interface CorrelationInput {
   readonly ref: CorrelationRef;
 }
 
-/** What identifies the triggering event in the output. */
+/** What identifies the triggering event in the output (record.ts: identity and location). */
 export interface CorrelationRef {
   readonly file: string;
-  readonly recordId: number;
+  readonly eventRecordId: number;
+  readonly chunk?: number;
+  readonly offset?: number;
+  readonly line?: number;
+  readonly recovered?: true;
   readonly timestamp: string;
   readonly computer: string;
+  readonly channel?: string;
   readonly eventId: number;
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 export interface CorrelationHit {

@@ -1,38 +1,31 @@
 /**
  * Evidence sources: picks the reader for a file (EVTX binary or JSON/JSONL) and lists the
- * evidence files under folders. Every source maps to EventRecord.
+ * evidence files under folders (walk.ts). Every source maps to EventRecord.
  */
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, readSync } from 'node:fs';
 import type { EventRecord, ReadError } from '../record.ts';
 import { readEvtxFile } from '../evtx/index.ts';
 import { readJsonFile, type SourceSummary } from './json-reader.ts';
+import { openRegularFile } from './open-regular.ts';
+import { walkEvidence } from './walk.ts';
 
 export { readJsonFile, forEachLine, type SourceSummary } from './json-reader.ts';
 export { mapJsonEvent, normalizeTime } from './json-shapes.ts';
+export { walkEvidence, EVIDENCE_EXT, type EvidenceFile, type WalkProblem, type WalkResult } from './walk.ts';
+export { openRegularFile } from './open-regular.ts';
 
-/** Extensions picked up when walking a folder. */
-const EVIDENCE_EXT = /\.(evtx|json|jsonl|ndjson)$/i;
-
-/** Lists evidence files: files given explicitly are kept whatever their name; folders are walked. */
+/**
+ * Lists evidence files: files given explicitly are kept whatever their name; folders are walked
+ * (walk.ts). Paths that cannot be read are left out; `walkEvidence` says which and why.
+ */
 export function listEvidenceFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string, top: boolean): void => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name), false);
-    } else if (top || EVIDENCE_EXT.test(p)) {
-      out.push(p);
-    }
-  };
-  for (const p of paths) walk(p, true);
-  return out;
+  return walkEvidence(paths).files.map((f) => f.path);
 }
 
-/** True when the file starts with the EVTX header magic `ElfFile\0`. */
+/** True when the file is named .evtx or starts with the EVTX header magic `ElfFile\0`. */
 export function isEvtxFile(path: string): boolean {
   if (/\.evtx$/i.test(path)) return true;
-  const fd = openSync(path, 'r');
+  const fd = openRegularFile(path);
   try {
     const b = Buffer.alloc(8);
     const n = readSync(fd, b, 0, 8, 0);
@@ -42,17 +35,25 @@ export function isEvtxFile(path: string): boolean {
   }
 }
 
-/** Reads one evidence file of any supported kind. */
-export function readEvidenceFile(path: string, onRecord: (r: EventRecord) => void, onError: (e: ReadError) => void): SourceSummary {
-  if (isEvtxFile(path)) {
-    try {
-      const s = readEvtxFile(path, onRecord, onError);
-      return { records: s.records, errors: s.errors };
-    } catch (e) {
-      // readEvtxFile throws only for I/O errors (the path is in the message).
-      onError({ file: path, message: (e as Error).message });
-      return { records: 0, errors: 1 };
+export interface ReadOptions {
+  /** EVTX: also carve deleted records from slack space and headerless chunks (`recovered: true`). */
+  readonly recover?: boolean;
+}
+
+/**
+ * Reads one evidence file of any supported kind. Never throws for the file's sake: a file that
+ * cannot be opened (or is not a regular file) is one ReadError marked `unreadable`.
+ */
+export function readEvidenceFile(path: string, onRecord: (r: EventRecord) => void, onError: (e: ReadError) => void, opts: ReadOptions = {}): SourceSummary {
+  try {
+    if (isEvtxFile(path)) {
+      const s = readEvtxFile(path, onRecord, onError, opts);
+      return { records: s.records, errors: s.errors, recovered: s.recovered };
     }
+    return readJsonFile(path, onRecord, onError);
+  } catch (e) {
+    // The readers throw only for I/O: the path is in the message.
+    onError({ file: path, message: (e as Error).message, unreadable: true });
+    return { records: 0, errors: 1, recovered: 0 };
   }
-  return readJsonFile(path, onRecord, onError);
 }

@@ -4,13 +4,16 @@
  * Reads 1 MiB at a time with bounded memory; a bad document is a ReadError naming the file and
  * line, and reading goes on with the next document.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import type { EventRecord, ReadError } from '../record.ts';
 import { mapJsonEvent } from './json-shapes.ts';
+import { openRegularFile } from './open-regular.ts';
 
 export interface SourceSummary {
   records: number;
   errors: number;
+  /** Records carved from deleted space (EVTX with `recover`), included in `records`. */
+  recovered: number;
 }
 
 /** A single document larger than this is reported and skipped (protects memory). */
@@ -45,9 +48,12 @@ class DepthScanner {
   }
 }
 
-/** Calls `onLine(text, lineNumber)` for each line of a file (1-based), reading in chunks. */
+/**
+ * Calls `onLine(text, lineNumber)` for each line of a file (1-based), reading in chunks. Throws a
+ * CrisisError `io` for a path that cannot be opened or is not a regular file.
+ */
 export function forEachLine(path: string, onLine: (line: string, n: number) => void): void {
-  const fd = openSync(path, 'r');
+  const fd = openRegularFile(path);
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     let carry: Buffer | null = null;
@@ -86,7 +92,7 @@ export function forEachLine(path: string, onLine: (line: string, n: number) => v
 
 /** Reads a JSON/JSONL evidence file; each event is mapped to an EventRecord. */
 export function readJsonFile(path: string, onRecord: (r: EventRecord) => void, onError: (e: ReadError) => void, label = path): SourceSummary {
-  const sum: SourceSummary = { records: 0, errors: 0 };
+  const sum: SourceSummary = { records: 0, errors: 0, recovered: 0 };
   const scanner = new DepthScanner();
   let pending: string[] = [];
   let pendingLen = 0;

@@ -100,6 +100,8 @@ function fromEvtxDump(ev: Obj, file: string, line: number): EventRecord {
   return {
     file,
     recordId: sys.EventRecordID !== undefined ? num(sys.EventRecordID) : line,
+    eventRecordId: sys.EventRecordID !== undefined ? num(sys.EventRecordID) : 0,
+    line,
     timestamp: normalizeTime(tc),
     channel: str(sys.Channel),
     provider,
@@ -131,6 +133,8 @@ function fromNxlog(o: Obj, file: string, line: number): EventRecord {
   return {
     file,
     recordId: o.RecordNumber !== undefined ? num(o.RecordNumber) : line,
+    eventRecordId: o.RecordNumber !== undefined ? num(o.RecordNumber) : 0,
+    line,
     timestamp: normalizeTime(o.EventTime),
     channel: str(o.Channel),
     provider: str(o.SourceName),
@@ -160,6 +164,8 @@ function fromEcs(o: Obj, file: string, line: number): EventRecord {
   return {
     file,
     recordId: w.record_id !== undefined ? num(w.record_id) : line,
+    eventRecordId: w.record_id !== undefined ? num(w.record_id) : 0,
+    line,
     timestamp: normalizeTime(o['@timestamp']),
     channel: str(w.channel),
     provider: str(w.provider_name),
