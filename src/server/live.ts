@@ -7,6 +7,9 @@
 import type { ServerResponse } from 'node:http';
 import type { CrisisApp } from '../app/crisis-app.ts';
 import type { AnyEntry } from '../core/journal.ts';
+import type { CrisisState } from '../core/state.ts';
+import type { Lang } from '../core/i18n/index.ts';
+import { describeEntry } from '../app/describe-entry.ts';
 
 const RING = 2000;
 /** More missed entries than this and the client reloads instead. */
@@ -14,25 +17,32 @@ const MAX_REPLAY = 10_000;
 
 interface Encoded {
   readonly seq: number;
-  readonly text: string;
+  readonly entry: AnyEntry;
+  /** The SSE frame per language, made when a client of that language first needs it. */
+  readonly text: Partial<Record<Lang, string>>;
 }
 
 interface Client {
   readonly res: ServerResponse;
+  readonly lang: Lang;
   sentSeq: number;
 }
 
-/** What a client sees of an entry: account hashes redacted, estate imports reduced to counts (they can be megabytes). */
-export function clientEntry(e: AnyEntry): unknown {
+/**
+ * What a client sees of an entry: estate imports reduced to counts (they can be megabytes), and
+ * the entry said in the client's language (`description`), its times in the crisis's zone.
+ */
+export function clientEntry(e: AnyEntry, lang: Lang = 'en', state?: Pick<CrisisState, 'crisis'>): unknown {
+  const description = describeEntry(e, lang, state);
   if (e.kind === 'estate.upserted') {
     const p = e.payload;
-    return { ...e, payload: { sources: p.sources, counts: { sites: p.sites.length, services: p.services.length, assets: p.assets.length, needs: p.needs.length } } };
+    return { ...e, payload: { sources: p.sources, counts: { sites: p.sites.length, services: p.services.length, assets: p.assets.length, needs: p.needs.length } }, description };
   }
-  return e;
+  return { ...e, description };
 }
 
 function encode(e: AnyEntry): Encoded {
-  return { seq: e.seq, text: `id: ${e.seq}\nevent: entry\ndata: ${JSON.stringify(clientEntry(e))}\n\n` };
+  return { seq: e.seq, entry: e, text: {} };
 }
 
 export class LiveHub {
@@ -98,7 +108,7 @@ export class LiveHub {
     let out = '';
     for (const b of batch) {
       if (b.seq <= c.sentSeq) continue;
-      out += b.text;
+      out += b.text[c.lang] ??= `id: ${b.seq}\nevent: entry\ndata: ${JSON.stringify(clientEntry(b.entry, c.lang, this.app.liveProjection))}\n\n`;
       c.sentSeq = b.seq;
     }
     if (out) c.res.write(out);
@@ -108,8 +118,8 @@ export class LiveHub {
     for (const c of this.clients) c.res.write(text);
   }
 
-  /** Serves one SSE client, resuming after `lastEventId` when given. */
-  async attach(res: ServerResponse, lastEventId: number | undefined): Promise<void> {
+  /** Serves one SSE client, resuming after `lastEventId` when given; entries are described in `lang`. */
+  async attach(res: ServerResponse, lastEventId: number | undefined, lang: Lang = 'en'): Promise<void> {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -117,7 +127,7 @@ export class LiveHub {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    const client: Client = { res, sentSeq: lastEventId ?? this.lastSeq };
+    const client: Client = { res, lang, sentSeq: lastEventId ?? this.lastSeq };
     // retry: how soon EventSource reconnects after a drop; the hello event tells the head seq.
     res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ seq: this.lastSeq })}\n\n`);
     if (lastEventId !== undefined && lastEventId < this.lastSeq) {
