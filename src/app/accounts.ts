@@ -9,20 +9,21 @@ import { z } from 'zod';
 import type { CrisisApp } from './crisis-app.ts';
 import type { Actor, Role } from './permissions.ts';
 import { ROLES } from './permissions.ts';
-import { validate } from './validate.ts';
+import { validate, vmsg } from './validate.ts';
 import type { UserAccount } from '../core/accounts.ts';
 import { USER_NAME_PATTERN } from '../core/accounts.ts';
-import { CrisisError } from '../core/errors.ts';
+import { CrisisError, sayError } from '../core/errors.ts';
+import type { MessageKey } from '../core/i18n/index.ts';
 
 /** OWASP's argon2id baseline (19 MiB, 2 passes): ~30 ms here, slow enough for offline guessing. */
 // 2 is Algorithm.Argon2id: the package exports it as an ambient const enum, unusable under verbatimModuleSyntax.
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-const reason = z.string().trim().min(3, 'give a reason of at least 3 characters: it goes into the evidential logbook').max(2000);
-export const userName = z.string().trim().regex(USER_NAME_PATTERN, 'lower-case letters, digits, dot, dash or underscore; 2 to 40 characters, starting with a letter');
+const reason = z.string().trim().min(3, vmsg('v.reason')).max(2000);
+export const userName = z.string().trim().regex(USER_NAME_PATTERN, vmsg('v.userName'));
 export const roleSchema = z.enum(ROLES);
 
-const password = z.string().min(10, 'at least 10 characters').max(256);
+const password = z.string().min(10, vmsg('v.password')).max(256);
 export const userAddInput = z.object({
   name: userName,
   role: roleSchema,
@@ -121,7 +122,7 @@ export async function addUser(app: CrisisApp, actor: Actor, input: unknown): Pro
   const passwordHash = await hashPassword(v.password);
   await app.write(actor, 'user.manage', (s) => {
     const u = s.users?.get(v.name);
-    if (u && !u.disabled) throw new CrisisError('already-exists', `the account ${v.name} exists (role ${u.role}); change its role or disable it`, { details: [{ path: 'name', message: 'exists' }] });
+    if (u && !u.disabled) throw sayError('already-exists', 'err.accountExists', { name: v.name, role: { key: `role.${u.role}` as MessageKey } }, { path: 'name' });
     return [app.makeDraft(actor, 'user.added', { name: v.name, role: v.role })];
   });
   // The entry first, then the credential: the journal decides who won a race between two admins
@@ -139,14 +140,14 @@ export async function addUser(app: CrisisApp, actor: Actor, input: unknown): Pro
 
 function existing(app: CrisisApp, name: string): UserAccount {
   const u = app.liveProjection.users.get(name);
-  if (!u) throw new CrisisError('not-found', `no account named "${name}"`, { details: [{ path: 'name', message: 'unknown account' }] });
+  if (!u) throw sayError('not-found', 'err.noAccount', { name }, { path: 'name' });
   return u;
 }
 
 /** Refuses a change that would leave no enabled admin: nobody could manage accounts from the web any more. */
 function keepOneAdmin(app: CrisisApp, name: string): void {
   const admins = [...app.liveProjection.users.values()].filter((u) => u.role === 'admin' && !u.disabled);
-  if (admins.length === 1 && admins[0]?.name === name) throw new CrisisError('conflict', `${name} is the last enabled admin; add another admin first`);
+  if (admins.length === 1 && admins[0]?.name === name) throw sayError('conflict', 'err.lastAdmin', { name });
 }
 
 export async function changeRole(app: CrisisApp, actor: Actor, name: string, input: unknown): Promise<PublicUser> {
@@ -163,7 +164,7 @@ export async function disableUser(app: CrisisApp, actor: Actor, name: string, in
   const v = validate(userDisableInput, input);
   await app.write(actor, 'user.manage', () => {
     const u = existing(app, name);
-    if (u.disabled) throw new CrisisError('conflict', `${name} is already disabled`);
+    if (u.disabled) throw sayError('conflict', 'err.alreadyDisabled', { name });
     if (u.role === 'admin') keepOneAdmin(app, name);
     return [app.makeDraft(actor, 'user.disabled', { name: u.name, reason: v.reason })];
   });

@@ -3,12 +3,13 @@
  * contacts, channels, comms, assessment, regulatory facts). CLI, API and web UI validate with these.
  */
 import { z } from 'zod';
+import { vmsg } from './validate.ts';
 import { ACTION_STATUSES, ASSESSMENT_VALUES, AUDIENCES, CHANNEL_STATUSES, CHANNELS, PARTY_TYPES, REPORT_KINDS } from '../core/coordination/types.ts';
 
-const time = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with offset, e.g. 2022-05-14T15:00:00+02:00' });
+const time = z.iso.datetime({ offset: true, message: vmsg('v.isoTime') });
 const text = (max = 2000) => z.string().trim().min(1).max(max);
 const list = z.array(z.string().trim().min(1).max(300)).max(500).default([]);
-const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]*$/, vmsg('v.slug'));
 /** When the author wrote it; absent: now. Lets a scribe record what was said at 06:00 afterwards. */
 const at = time.optional();
 
@@ -27,7 +28,8 @@ export const decisionMadeInput = z.object({
   decision: text(),
   rationale: text(),
   position: text(100),
-  person: text(200),
+  /** Who decided; may be left out when the recorder holds `position` (then: its holder, else the recorder). */
+  person: text(200).optional(),
   decidedAt: time.optional(),
   reviewAt: time.optional(),
   at,
@@ -56,7 +58,7 @@ export const actionUpdateInput = z
     at,
   })
   .refine((v) => v.status !== undefined || v.due !== undefined || v.ownerPosition !== undefined || v.owner !== undefined || v.note !== undefined, {
-    message: 'say what changes: --status, --due, --owner-position, --owner or --note',
+    message: vmsg('v.actionChange'),
     path: ['status'],
   });
 
@@ -67,7 +69,7 @@ export const positionsInput = z.object({
 
 export const periodOpenInput = z
   .object({ name: text(200), start: time, end: time, objectives: list, at })
-  .refine((v) => Date.parse(v.end) > Date.parse(v.start), { message: 'the period must end after it starts', path: ['end'] });
+  .refine((v) => Date.parse(v.end) > Date.parse(v.start), { message: vmsg('v.periodEnd'), path: ['end'] });
 
 export const roleAssignInput = z.object({
   position: text(100),
@@ -112,7 +114,7 @@ export const contactInput = z
     notes: text().optional(),
     at,
   })
-  .refine((v) => v.phone ?? v.mobile ?? v.email ?? v.radio, { message: 'give at least one way to reach the contact: --phone, --mobile, --email or --radio', path: ['phone'] });
+  .refine((v) => v.phone ?? v.mobile ?? v.email ?? v.radio, { message: vmsg('v.contactReach'), path: ['phone'] });
 
 export const channelInput = z.object({
   channel: z.enum(CHANNELS),
@@ -132,7 +134,7 @@ export const commsDraftInput = z
     at,
   })
   .refine((v) => v.template !== undefined || (v.title !== undefined && v.body !== undefined), {
-    message: 'give --template, or --title and --body',
+    message: vmsg('v.commsBody'),
     path: ['template'],
   });
 
@@ -156,7 +158,7 @@ export const assessInput = z
   })
   .refine(
     (v) => [v.ransomDemand, v.dataExfiltration, v.maliciousAct, v.crossBorderImpact, v.severity, v.rootCause, v.indicators, v.mitigation, v.handlingEndedAt].some((x) => x !== undefined),
-    { message: 'say what is assessed: --ransom, --exfiltration, --malicious, --cross-border, --severity, --root-cause, --ioc, --mitigation or --handling-ended', path: ['ransomDemand'] },
+    { message: vmsg('v.assessField'), path: ['ransomDemand'] },
   );
 
 export const awarenessInput = z.object({ awareAt: time, basis: text(), at });

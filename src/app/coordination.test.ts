@@ -46,7 +46,7 @@ describe('coordination commands refuse bad input and write nothing', () => {
     const draft = await draftComms(kit.app, medical, { audience: 'staff', title: 'Update', body: 'Use paper forms.' });
     assert.equal(draft.kind, 'comms.drafted');
     const id = draft.kind === 'comms.drafted' ? draft.payload.id : '';
-    await refused(kit, 'forbidden', () => approveComms(kit.app, medical, { id }), /may not comms approve/);
+    await refused(kit, 'forbidden', () => approveComms(kit.app, medical, { id }), /may not approve communications/);
     await refused(kit, 'forbidden', () => approveComms(kit.app, admin, { id }), /may not/);
   });
 
@@ -200,7 +200,7 @@ describe('the situation report reads state', () => {
     assert.match(text(), /No ransom demand has been received/);
     assert.match(text(), /no indication that personal data has been stolen/);
     assert.match(text(), /Switchboard down; direct numbers of the services work/);
-    assert.match(text(), /Next meeting: Crisis meeting, Sun 15 May 2022 10:00, head office/);
+    assert.match(text(), /Next meeting: Crisis meeting, Sun 15 May 2022 10:00 \+02:00, head office/);
 
     // Changing the state changes the report: the LIS comes back, the lab is no longer degraded.
     await kit.app.setAssets(itLead, { pattern: 'srv-lis', security: 'clean', recovery: 'verified', reason: 'rebuilt and verified' });
@@ -223,5 +223,65 @@ describe('the situation report reads state', () => {
       ['radiology@hsp-a', 'degraded', 'operational'],
       ['radiology@hsp-b', 'degraded', 'operational'],
     ]);
+  });
+});
+
+describe('honest attribution', () => {
+  let kit: Kit;
+  before(async () => {
+    kit = await openKit();
+  });
+  after(() => kit.close());
+
+  const decisionOf = (e: { kind: string; payload: unknown }) => (e.kind === 'decision.opened' ? (e.payload as { id: string }).id : '');
+
+  it('records a decision of another position as recorded by the logged-in user on behalf of the named person', async () => {
+    const id = decisionOf(await openDecision(kit.app, medical, { question: 'Divert ambulances?' }));
+    const e = await decide(kit.app, medical, { id, decision: 'divert to the neighbour', rationale: 'no CT', position: 'commander', person: 'Anne Lambert' });
+    assert.equal(e.actor, medical.name, 'the recorder is the logged-in user');
+    assert.equal(e.kind === 'decision.made' && e.payload.onBehalf, true);
+    const made = kit.app.state.coordination?.decisions.get(id as never)?.made;
+    assert.equal(made?.recordedBy, medical.name);
+    assert.equal(made?.onBehalf, true);
+    assert.deepEqual(made?.decidedBy, { position: 'commander', person: 'Anne Lambert' });
+    const s = await sitrepAt(kit.app);
+    const line = s.decisions.made.find((d) => d.id === id);
+    assert.match(line?.by ?? '', /Anne Lambert \(Incident commander\), recorded by Dr Pascal P\. on their behalf/);
+  });
+
+  it('refuses a decision of another position without the name of the person who decided', async () => {
+    const id = decisionOf(await openDecision(kit.app, medical, { question: 'Close the ER to ambulances?' }));
+    await refused(kit, 'invalid-input', () => decide(kit.app, medical, { id, decision: 'close', rationale: 'x', position: 'commander' }), /you do not hold the position Incident commander/);
+  });
+
+  it('records a decision of the position the recorder holds without "on behalf", naming the recorder when nobody holds it', async () => {
+    const id = decisionOf(await openDecision(kit.app, medical, { question: 'Paper prescriptions everywhere?' }));
+    const e = await decide(kit.app, medical, { id, decision: 'yes', rationale: 'e-prescription down', position: 'medical' });
+    assert.equal(e.kind === 'decision.made' && e.payload.onBehalf, undefined);
+    assert.deepEqual(e.kind === 'decision.made' && e.payload.decidedBy, { position: 'medical', person: medical.name });
+  });
+
+  it('needs a note for a status change, and refuses it to other positions than the owner and the commander', async () => {
+    const a = await addAction(kit.app, admin, { title: 'Image the PACS', ownerPosition: 'it' });
+    const id = a.kind === 'action.created' ? a.payload.id : '';
+    await refused(kit, 'invalid-input', () => updateAction(kit.app, itLead, { id, status: 'done' }), /a status change needs a short note/);
+    await refused(kit, 'forbidden', () => updateAction(kit.app, medical, { id, status: 'done', note: 'looks done' }), /action A\d+ is owned by IT lead: only IT lead or the incident commander/);
+    await refused(kit, 'forbidden', () => updateAction(kit.app, admin, { id, status: 'cancelled', note: 'not needed' }), /owned by IT lead/);
+    await updateAction(kit.app, itLead, { id, status: 'in-progress', note: 'imaging started' });
+    await updateAction(kit.app, commander, { id, status: 'done', note: 'image on evidence disk 3' });
+    // A note without a status change stays open to the whole cell.
+    await updateAction(kit.app, medical, { id, note: 'radiology informed' });
+    assert.equal(kit.app.state.coordination?.actions.get(id as never)?.status, 'done');
+  });
+
+  it('keeps four eyes on communications: the drafter may not approve, the approval names both', async () => {
+    const d = await draftComms(kit.app, commsLead, { audience: 'staff', title: 'Paper forms', body: 'Use the paper forms.' });
+    const id = d.kind === 'comms.drafted' ? d.payload.id : '';
+    await refused(kit, 'forbidden', () => approveComms(kit.app, commsLead, { id }), /four eyes: C\d+ was drafted by Claire C\.; another person must approve it/);
+    const ok = await approveComms(kit.app, commander, { id });
+    assert.equal(ok.kind === 'comms.approved' && ok.payload.draftedBy, commsLead.name);
+    const c = kit.app.state.coordination?.comms.get(id as never);
+    assert.equal(c?.drafted.actor, commsLead.name);
+    assert.equal(c?.approved?.stamp.actor, commander.name);
   });
 });

@@ -6,7 +6,10 @@
  */
 import { computeBoard } from '../core/impact/index.ts';
 import type { Board } from '../core/impact/index.ts';
-import { CrisisError } from '../core/errors.ts';
+import type { CrisisError } from '../core/errors.ts';
+import { sayError } from '../core/errors.ts';
+import type { Lang, MessageKey, Params, Say } from '../core/i18n/index.ts';
+import { DEFAULT_TIME_ZONE, toZonedIso } from '../core/clocks/time.ts';
 import type { EntryKind, EntryPayloads } from '../core/entries.ts';
 import type { AnyEntry, EntryDraft } from '../core/journal.ts';
 import type { AssetId, ServiceId, SiteId } from '../core/ids.ts';
@@ -18,12 +21,12 @@ import { buildAgenda } from '../core/reports/agenda.ts';
 import type { ClockOptions, RegulatoryClock } from '../core/clocks/clocks.ts';
 import { computeClocks } from '../core/clocks/clocks.ts';
 import type { CoordinationView, Meeting } from '../core/coordination/coordination-state.ts';
-import { CoordinationState, lastMeeting, nextMeeting, nextNumberedId } from '../core/coordination/coordination-state.ts';
+import { CoordinationState, holderOf, lastMeeting, nextMeeting, nextNumberedId } from '../core/coordination/coordination-state.ts';
 import type { DowntimePack, SitrepModel } from '../core/reports/sitrep.ts';
 import { buildDowntimePack, buildSitrep } from '../core/reports/sitrep.ts';
 import { COMMS_TEMPLATES, fillTemplate, templateFacts } from '../core/reports/templates.ts';
 import type { ContactId, DecisionId, MeetingId, PeriodId, ReportKind } from '../core/coordination/types.ts';
-import { actionId, commsId, contactId, decisionId, meetingId, periodId } from '../core/coordination/types.ts';
+import { actionId, commsId, contactId, decisionId, DEFAULT_POSITIONS, meetingId, periodId } from '../core/coordination/types.ts';
 import type { CrisisApp } from './crisis-app.ts';
 import type { Action, Actor } from './permissions.ts';
 import {
@@ -52,18 +55,29 @@ import { validate } from './validate.ts';
 export interface ReportOptions {
   /** The time the report describes; absent: now (the app's clock). */
   readonly at?: string;
+  /** Default: the crisis's own zone (init --time-zone). */
   readonly timeZone?: string;
+  /** Language of the report's words (default English); what people typed stays as typed. */
+  readonly lang?: Lang;
+}
+
+/** The zone and language options of a report, the zone defaulting to the crisis's. */
+function wordsOf(state: CrisisState, opts: ReportOptions): { timeZone: string; lang: Lang } {
+  return { timeZone: opts.timeZone ?? zoneOf(state), lang: opts.lang ?? 'en' };
 }
 
 const EMPTY = new CoordinationState();
 const coord = (s: CrisisState): CoordinationView => s.coordination ?? EMPTY;
 
-function bad(path: string, message: string): CrisisError {
-  return new CrisisError('invalid-input', `${path}: ${message}`, { details: [{ path, message }] });
+function bad(path: string, key: MessageKey, params: Params = {}): CrisisError {
+  return sayError('invalid-input', key, params, { path });
 }
-function notFound(path: string, message: string): CrisisError {
-  return new CrisisError('not-found', message, { details: [{ path, message }] });
+function notFound(path: string, key: MessageKey, params: Params = {}): CrisisError {
+  return sayError('not-found', key, params, { path });
 }
+const zoneOf = (s: CrisisState): string => s.crisis?.timeZone ?? DEFAULT_TIME_ZONE;
+/** A list of ids for a message, or "none" in the reader's language. */
+const ids = (xs: Iterable<string>): string | Say => [...xs].join(', ') || { key: 'word.none' };
 
 /** Writes the one entry `make` builds against the latest state, and returns it. */
 async function writeOne<K extends EntryKind>(
@@ -89,7 +103,7 @@ function checkServices(s: CrisisState, ids: readonly string[], path = 'services'
     const id = serviceId(raw);
     if (!s.services.has(id)) {
       const near = [...s.services.keys()].filter((k) => k.startsWith(raw.split('@')[0] ?? raw)).slice(0, 5);
-      throw notFound(path, `unknown service "${raw}": services are named <kind>@<site>, e.g. radiology@hsp-north${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+      throw near.length ? notFound(path, 'err.unknownServiceNear', { service: raw, near: near.join(', ') }) : notFound(path, 'err.unknownService', { service: raw });
     }
     return id;
   });
@@ -98,7 +112,7 @@ function checkServices(s: CrisisState, ids: readonly string[], path = 'services'
 function checkSites(s: CrisisState, ids: readonly string[], path = 'sites'): SiteId[] {
   return ids.map((raw) => {
     const id = siteId(raw);
-    if (!s.sites.has(id)) throw notFound(path, `unknown site "${raw}" (sites: ${[...s.sites.keys()].slice(0, 20).join(', ') || 'none imported'})`);
+    if (!s.sites.has(id)) throw notFound(path, 'err.unknownSite', { site: raw, sites: [...s.sites.keys()].slice(0, 20).join(', ') || { key: 'err.noSites' } });
     return id;
   });
 }
@@ -106,7 +120,7 @@ function checkSites(s: CrisisState, ids: readonly string[], path = 'sites'): Sit
 function checkAssets(s: CrisisState, ids: readonly string[]): AssetId[] {
   return ids.map((raw) => {
     const id = assetId(raw);
-    if (!s.assets.has(id)) throw notFound('assets', `unknown asset "${raw}"`);
+    if (!s.assets.has(id)) throw notFound('assets', 'err.unknownAsset', { asset: raw });
     return id;
   });
 }
@@ -114,25 +128,26 @@ function checkAssets(s: CrisisState, ids: readonly string[]): AssetId[] {
 function checkPosition(s: CrisisState, position: string, path = 'position'): string {
   const ps = coord(s).positions;
   const p = ps.find((x) => x.id === position || x.title.toLowerCase() === position.toLowerCase());
-  if (!p) throw bad(path, `unknown position "${position}" (positions: ${ps.map((x) => x.id).join(', ')})`);
+  if (!p) throw bad(path, 'err.unknownPosition', { position, positions: ps.map((x) => x.id).join(', ') });
   return p.id;
 }
 
 function checkDecision(s: CrisisState, id: string): DecisionId {
   const d = decisionId(id.toUpperCase());
-  if (!coord(s).decisions.has(d)) throw notFound('id', `no decision ${id} (decisions: ${[...coord(s).decisions.keys()].join(', ') || 'none'})`);
+  if (!coord(s).decisions.has(d)) throw notFound('id', 'err.noDecision', { id, list: ids(coord(s).decisions.keys()) });
   return d;
 }
 
 function checkPeriod(s: CrisisState, id: string | undefined): PeriodId | undefined {
   if (id === undefined) return undefined;
   const p = periodId(id.toUpperCase());
-  if (!coord(s).periods.has(p)) throw notFound('period', `no operational period ${id} (periods: ${[...coord(s).periods.keys()].join(', ') || 'none'})`);
+  if (!coord(s).periods.has(p)) throw notFound('period', 'err.noPeriod', { id, list: ids(coord(s).periods.keys()) });
   return p;
 }
 
-function notBefore(path: string, t: string, ref: string, what: string): void {
-  if (Date.parse(t) < Date.parse(ref)) throw bad(path, `${t} is before ${what} (${ref})`);
+/** Refuses `t` earlier than `ref`; both said in the crisis's zone with their offset, never raw UTC. */
+function notBefore(s: CrisisState, path: string, t: string, ref: string, what: Say): void {
+  if (Date.parse(t) < Date.parse(ref)) throw bad(path, 'err.before', { path, at: toZonedIso(t, zoneOf(s)), ref: toZonedIso(ref, zoneOf(s)), what });
 }
 
 // ---- decisions ----
@@ -142,7 +157,7 @@ export async function openDecision(app: CrisisApp, actor: Actor, input: unknown)
   return writeOne(app, actor, 'decision.manage', 'decision.opened', v.at, (s, at) => {
     const services = checkServices(s, v.services);
     const sites = checkSites(s, v.sites);
-    if (v.reviewAt) notBefore('reviewAt', v.reviewAt, at, 'the time the decision is opened');
+    if (v.reviewAt) notBefore(s, 'reviewAt', v.reviewAt, at, { key: 'err.beforeDecisionOpened' });
     return {
       id: decisionId(nextNumberedId('D', coord(s).decisions)),
       question: v.question,
@@ -155,21 +170,32 @@ export async function openDecision(app: CrisisApp, actor: Actor, input: unknown)
   });
 }
 
+/**
+ * Records a decision. The recorder is the logged-in actor (the entry's author). "Decided by" is
+ * either a position the recorder holds (their role is that position: the person defaults to the
+ * holder named for it, else the recorder), or a named person of another position, and then the
+ * decision is marked as recorded on their behalf, which every reader is shown.
+ */
 export async function decide(app: CrisisApp, actor: Actor, input: unknown): Promise<AnyEntry> {
   const v = validate(decisionMadeInput, input);
   return writeOne(app, actor, 'decision.manage', 'decision.made', v.at, (s, at) => {
     const id = checkDecision(s, v.id);
     const d = coord(s).decisions.get(id);
-    if (d?.made) throw new CrisisError('already-exists', `decision ${id} was already made at ${d.made.decidedAt}: "${d.made.decision}"; open a new decision to revisit it`);
+    if (d?.made) throw sayError('already-exists', 'err.decisionMade', { id, at: toZonedIso(d.made.decidedAt, zoneOf(s)), decision: d.made.decision });
     const decidedAt = v.decidedAt ?? at;
-    if (d) notBefore('decidedAt', decidedAt, d.opened.at, 'the time the question was opened');
+    if (d) notBefore(s, 'decidedAt', decidedAt, d.opened.at, { key: 'err.beforeOpened' });
+    const position = checkPosition(s, v.position);
+    const holds = actor.role === position;
+    if (!holds && v.person === undefined) throw bad('person', 'err.onBehalfNeedsPerson', { position: positionSay(s, position) });
+    const person = v.person ?? holderOf(coord(s), position, decidedAt)?.person ?? actor.name;
     return {
       id,
       decision: v.decision,
       rationale: v.rationale,
-      decidedBy: { position: checkPosition(s, v.position), person: v.person },
+      decidedBy: { position, person },
       decidedAt,
       ...(v.reviewAt ? { reviewAt: v.reviewAt } : {}),
+      ...(holds ? {} : { onBehalf: true }),
     };
   });
 }
@@ -179,7 +205,7 @@ export async function decide(app: CrisisApp, actor: Actor, input: unknown): Prom
 export async function addAction(app: CrisisApp, actor: Actor, input: unknown): Promise<AnyEntry> {
   const v = validate(actionAddInput, input);
   return writeOne(app, actor, 'action.manage', 'action.created', v.at, (s, at) => {
-    if (v.due) notBefore('due', v.due, at, 'the time the action is created');
+    if (v.due) notBefore(s, 'due', v.due, at, { key: 'err.beforeCreated' });
     return {
       id: actionId(nextNumberedId('A', coord(s).actions)),
       title: v.title,
@@ -192,13 +218,24 @@ export async function addAction(app: CrisisApp, actor: Actor, input: unknown): P
   });
 }
 
+/**
+ * Changes an action. A status change needs a short note (what was done, or why not), and only the
+ * owning position or the incident commander may make it: "done" on IT's forensic images is IT's
+ * word, not anyone's click.
+ */
 export async function updateAction(app: CrisisApp, actor: Actor, input: unknown): Promise<AnyEntry> {
   const v = validate(actionUpdateInput, input);
   return writeOne(app, actor, 'action.manage', 'action.updated', v.at, (s) => {
     const id = actionId(v.id.toUpperCase());
     const a = coord(s).actions.get(id);
-    if (!a) throw notFound('id', `no action ${v.id} (actions: ${[...coord(s).actions.keys()].join(', ') || 'none'})`);
-    if (v.due) notBefore('due', v.due, a.created.at, `the time action ${id} was created`);
+    if (!a) throw notFound('id', 'err.noAction', { id: v.id, list: ids(coord(s).actions.keys()) });
+    if (v.due) notBefore(s, 'due', v.due, a.created.at, { key: 'err.beforeActionCreated', params: { id } });
+    if (v.status !== undefined && v.status !== a.status) {
+      if (actor.role !== a.ownerPosition && actor.role !== 'commander') {
+        throw sayError('forbidden', 'err.notYourAction', { id, owner: positionSay(s, a.ownerPosition), role: { key: `role.${actor.role}` } });
+      }
+      if (v.note === undefined || v.note.trim().length < 3) throw bad('note', 'err.statusNeedsNote');
+    }
     return {
       id,
       ...(v.status ? { status: v.status } : {}),
@@ -210,13 +247,21 @@ export async function updateAction(app: CrisisApp, actor: Actor, input: unknown)
   });
 }
 
+/** A position as said in a message: its title in the reader's language (a title the cell chose stays as it is). */
+function positionSay(s: CrisisState, id: string): string | Say {
+  const p = coord(s).positions.find((x) => x.id === id);
+  const dflt = DEFAULT_POSITIONS.find((x) => x.id === id);
+  if (dflt && (!p || p.title === dflt.title)) return { key: `position.${id}` as MessageKey };
+  return p?.title ?? id;
+}
+
 // ---- positions, periods, meetings ----
 
 export async function configurePositions(app: CrisisApp, actor: Actor, input: unknown): Promise<AnyEntry> {
   const v = validate(positionsInput, input);
   const ids = v.positions.map((p) => p.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) throw bad('positions', `position "${dup}" is listed twice`);
+  if (dup) throw bad('positions', 'err.positionTwice', { position: dup });
   return writeOne(app, actor, 'position.assign', 'positions.configured', v.at, () => ({ positions: v.positions }));
 }
 
@@ -245,7 +290,7 @@ export async function scheduleMeeting(app: CrisisApp, actor: Actor, input: unkno
     let id: MeetingId;
     if (v.id !== undefined) {
       id = meetingId(v.id.toUpperCase());
-      if (!coord(s).meetings.has(id)) throw notFound('id', `no meeting ${v.id} to move (meetings: ${[...coord(s).meetings.keys()].join(', ') || 'none'})`);
+      if (!coord(s).meetings.has(id)) throw notFound('id', 'err.noMeetingToMove', { id: v.id, list: ids(coord(s).meetings.keys()) });
     } else id = meetingId(nextNumberedId('M', coord(s).meetings));
     const period = checkPeriod(s, v.period);
     return { id, title: v.title, at: v.at, ...(v.place ? { place: v.place } : {}), attendees: v.attendees, ...(period ? { period } : {}) };
@@ -257,9 +302,9 @@ export async function recordMinutes(app: CrisisApp, actor: Actor, input: unknown
   return writeOne(app, actor, 'meeting.manage', 'meeting.minuted', v.at, (s, at) => {
     const id = meetingId(v.id.toUpperCase());
     const m = coord(s).meetings.get(id);
-    if (!m) throw notFound('id', `no meeting ${v.id} (meetings: ${[...coord(s).meetings.keys()].join(', ') || 'none'})`);
+    if (!m) throw notFound('id', 'err.noMeeting', { id: v.id, list: ids(coord(s).meetings.keys()) });
     const heldAt = v.heldAt ?? m.at;
-    if (Date.parse(heldAt) > Date.parse(at)) throw bad('heldAt', `minutes of a meeting that has not happened yet (held ${heldAt}, now ${at})`);
+    if (Date.parse(heldAt) > Date.parse(at)) throw bad('heldAt', 'err.minutesFuture', { held: toZonedIso(heldAt, zoneOf(s)), now: toZonedIso(at, zoneOf(s)) });
     return { id, heldAt, attendees: v.attendees.length > 0 ? v.attendees : m.attendees, minutes: v.minutes };
   });
 }
@@ -298,7 +343,7 @@ export async function draftComms(app: CrisisApp, actor: Actor, input: unknown): 
     const id = commsId(nextNumberedId('C', coord(s).comms));
     if (v.template === undefined) return { id, audience: v.audience, title: v.title ?? '', body: v.body ?? '' };
     const t = COMMS_TEMPLATES.find((x) => x.id === v.template);
-    if (!t) throw bad('template', `unknown template "${v.template}" (templates: ${COMMS_TEMPLATES.map((x) => x.id).join(', ')})`);
+    if (!t) throw bad('template', 'err.unknownTemplate', { template: v.template, list: COMMS_TEMPLATES.map((x) => x.id).join(', ') });
     // The facts are those of the moment of drafting; what was said stays as it was said.
     const facts = templateFacts(s, boardOf(s), at);
     const title = fillTemplate(v.title ?? t.title, facts);
@@ -308,15 +353,20 @@ export async function draftComms(app: CrisisApp, actor: Actor, input: unknown): 
   });
 }
 
+/**
+ * Approves a draft. Four eyes: the approver (the logged-in actor) must not be its drafter; the
+ * drafter's name is kept in the approval so both show wherever it is read.
+ */
 export async function approveComms(app: CrisisApp, actor: Actor, input: unknown): Promise<AnyEntry> {
   const v = validate(commsApproveInput, input);
   return writeOne(app, actor, 'comms.approve', 'comms.approved', v.at, (s) => {
     const id = commsId(v.id.toUpperCase());
     const m = coord(s).comms.get(id);
-    if (!m) throw notFound('id', `no communication ${v.id}`);
-    if (m.status !== 'draft') throw new CrisisError('already-exists', `${id} is already ${m.status}`);
+    if (!m) throw notFound('id', 'err.noComms', { id: v.id });
+    if (m.status !== 'draft') throw sayError('already-exists', 'err.commsNotDraft', { id, status: { key: `commsStatus.${m.status}` } });
+    if (m.drafted.actor === actor.name) throw sayError('forbidden', 'err.fourEyes', { id, drafter: m.drafted.actor });
     // The permission table lets only commander and comms approve; the role is recorded as the position.
-    return { id, approvedBy: { position: actor.role, person: v.person ?? actor.name } };
+    return { id, approvedBy: { position: actor.role, person: v.person ?? actor.name }, draftedBy: m.drafted.actor };
   });
 }
 
@@ -325,9 +375,9 @@ export async function publishComms(app: CrisisApp, actor: Actor, input: unknown)
   return writeOne(app, actor, 'comms.publish', 'comms.published', v.at, (s, at) => {
     const id = commsId(v.id.toUpperCase());
     const m = coord(s).comms.get(id);
-    if (!m) throw notFound('id', `no communication ${v.id}`);
-    if (m.status === 'draft') throw bad('id', `${id} is a draft: it must be approved by the commander or communications before it is published`);
-    if (m.status === 'published') throw new CrisisError('already-exists', `${id} was already published (${m.published?.at})`);
+    if (!m) throw notFound('id', 'err.noComms', { id: v.id });
+    if (m.status === 'draft') throw bad('id', 'err.commsDraft', { id });
+    if (m.status === 'published') throw sayError('already-exists', 'err.commsPublished', { id, at: toZonedIso(m.published?.at ?? m.drafted.at, zoneOf(s)) });
     return { id, channel: v.channel, publishedAt: v.publishedAt ?? at };
   });
 }
@@ -342,8 +392,8 @@ export async function assessIncident(app: CrisisApp, actor: Actor, input: unknow
 
 export async function recordAwareness(app: CrisisApp, actor: Actor, input: unknown): Promise<AnyEntry> {
   const v = validate(awarenessInput, input);
-  return writeOne(app, actor, 'regulatory.record', 'regulatory.awareness', v.at, (_s, at) => {
-    if (Date.parse(v.awareAt) > Date.parse(at)) throw bad('awareAt', `awareness at ${v.awareAt} is in the future of this entry (${at})`);
+  return writeOne(app, actor, 'regulatory.record', 'regulatory.awareness', v.at, (s, at) => {
+    if (Date.parse(v.awareAt) > Date.parse(at)) throw bad('awareAt', 'err.awarenessFuture', { at: toZonedIso(v.awareAt, zoneOf(s)), now: toZonedIso(at, zoneOf(s)) });
     return { awareAt: v.awareAt, basis: v.basis };
   });
 }
@@ -369,9 +419,9 @@ export async function fileReport(app: CrisisApp, actor: Actor, input: unknown): 
   const v = validate(fileInput, input);
   return writeOne(app, actor, 'regulatory.record', 'regulatory.filed', v.at, (s, at) => {
     const filedAt = v.filedAt ?? at;
-    if (Date.parse(filedAt) > Date.parse(at)) throw bad('filedAt', `filed at ${filedAt}, after this entry (${at}): record a filing once it is done`);
+    if (Date.parse(filedAt) > Date.parse(at)) throw bad('filedAt', 'err.filedFuture', { at: toZonedIso(filedAt, zoneOf(s)), now: toZonedIso(at, zoneOf(s)) });
     const aw = coord(s).regulatory.awareness;
-    if (aw) notBefore('filedAt', filedAt, aw.awareAt, 'the awareness time');
+    if (aw) notBefore(s, 'filedAt', filedAt, aw.awareAt, { key: 'err.beforeAwareness' });
     return {
       report: v.report,
       filedAt,
@@ -398,27 +448,32 @@ export function boardOf(s: CrisisState): Board {
 export async function snapshot(app: CrisisApp, at?: string): Promise<{ state: CrisisState; at: string; board: Board }> {
   const when = at ?? app.clockNow();
   const state = await app.stateAt(at);
-  if (!state.crisis) throw new CrisisError('not-initialised', at ? `nothing was known at ${at}` : 'this database holds no crisis yet: run `crisiscell init` (or `crisiscell demo`)');
+  if (!state.crisis) {
+    const live = app.state.crisis;
+    if (at !== undefined && live) throw sayError('not-initialised', 'err.nothingKnown', { at: toZonedIso(at, live.timeZone), start: toZonedIso(live.initialisedAt, live.timeZone) }, { path: 'at' });
+    throw sayError('not-initialised', 'err.notInitialised');
+  }
   return { state, at: when, board: boardOf(state) };
 }
 
-export async function clocksAt(app: CrisisApp, opts: ReportOptions & Pick<ClockOptions, 'dueSoonHours'> = {}): Promise<{ at: string; clocks: RegulatoryClock[] }> {
+export async function clocksAt(app: CrisisApp, opts: ReportOptions & Pick<ClockOptions, 'dueSoonHours'> = {}): Promise<{ at: string; timeZone: string; clocks: RegulatoryClock[] }> {
   const snap = await snapshot(app, opts.at);
-  return { at: snap.at, clocks: computeClocks(snap.state, snap.at, { board: snap.board, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.dueSoonHours ? { dueSoonHours: opts.dueSoonHours } : {}) }) };
+  const words = wordsOf(snap.state, opts);
+  return { at: snap.at, timeZone: words.timeZone, clocks: computeClocks(snap.state, snap.at, { board: snap.board, ...words, ...(opts.dueSoonHours ? { dueSoonHours: opts.dueSoonHours } : {}) }) };
 }
 
 export async function sitrepAt(app: CrisisApp, opts: ReportOptions = {}): Promise<SitrepModel> {
   const snap = await snapshot(app, opts.at);
-  const tz = opts.timeZone ? { timeZone: opts.timeZone } : {};
-  const clocks = computeClocks(snap.state, snap.at, { board: snap.board, ...tz });
-  return buildSitrep({ state: snap.state, board: snap.board, clocks, at: snap.at, ...tz });
+  const words = wordsOf(snap.state, opts);
+  const clocks = computeClocks(snap.state, snap.at, { board: snap.board, ...words });
+  return buildSitrep({ state: snap.state, board: snap.board, clocks, at: snap.at, ...words });
 }
 
 export async function downtimePackAt(app: CrisisApp, site: string, opts: ReportOptions = {}): Promise<DowntimePack> {
   const snap = await snapshot(app, opts.at);
   const [id] = checkSites(snap.state, [site], 'site');
-  if (!id) throw notFound('site', `unknown site "${site}"`);
-  return buildDowntimePack({ state: snap.state, board: snap.board, site: id, at: snap.at, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) });
+  if (!id) throw notFound('site', 'err.unknownSite', { site, sites: [...snap.state.sites.keys()].join(', ') });
+  return buildDowntimePack({ state: snap.state, board: snap.board, site: id, at: snap.at, ...wordsOf(snap.state, opts) });
 }
 
 /**
@@ -431,7 +486,7 @@ export async function agendaFor(app: CrisisApp, opts: ReportOptions & { meeting?
   let meeting: Meeting | undefined;
   if (opts.meeting) {
     meeting = coord(live).meetings.get(meetingId(opts.meeting.toUpperCase()));
-    if (!meeting) throw notFound('meeting', `no meeting ${opts.meeting}`);
+    if (!meeting) throw notFound('meeting', 'err.noMeeting', { id: opts.meeting, list: ids(coord(live).meetings.keys()) });
   }
   const at = opts.at ?? app.clockNow();
   const state = opts.at ? stateAt(all, at) : live;
@@ -439,7 +494,7 @@ export async function agendaFor(app: CrisisApp, opts: ReportOptions & { meeting?
   const since = lastMeeting(coord(state), at);
   const boardNow = boardOf(state);
   const boardThen = since ? boardOf(stateAt(all, since.minutes?.heldAt ?? since.at)) : undefined;
-  const clocks = computeClocks(state, at, { board: boardNow, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) });
+  const clocks = computeClocks(state, at, { board: boardNow, ...wordsOf(state, opts) });
   return buildAgenda({ state, at, clocks, boardNow, ...(boardThen ? { boardThen } : {}), ...(meeting ? { meeting } : {}) });
 }
 

@@ -66,4 +66,34 @@ describe('the application layer', () => {
       assert.equal(back.at, '2022-05-14T03:25:00+02:00');
     });
   });
+
+  it('records when a change happened apart from when it was written, and refuses a fact in the future', async () => {
+    await withApps(async (a) => {
+      const r = await a.setAssets(it_lead, { pattern: 'srv-pacs-01', recovery: 'isolated', reason: 'isolated by on-call', at: '2022-05-14T03:50:00+02:00' });
+      assert.equal(r.entry.at, '2022-05-14T04:00:00+02:00', 'written now');
+      assert.equal(r.entry.kind === 'asset.state' && r.entry.payload.happenedAt, '2022-05-14T03:50:00+02:00');
+      assert.equal(a.state.assetStatus.get('srv-pacs-01' as never)?.changedAt, '2022-05-14T03:50:00+02:00');
+      const m = await a.applyMeasure(it_lead, { type: 'internet-cut', reason: 'cut by on-call', at: '2022-05-14T03:40:00+02:00' });
+      assert.equal(m.kind === 'measure.applied' && m.payload.happenedAt, '2022-05-14T03:40:00+02:00');
+      const before = a.state.lastSeq;
+      await assert.rejects(a.setAssets(it_lead, { pattern: 'srv-lis-01', recovery: 'isolated', reason: 'later', at: '2022-05-14T06:00:00+02:00' }), (e: unknown) =>
+        e instanceof CrisisError && e.code === 'invalid-input' && /the fact time 2022-05-14T06:00:00\+02:00 is in the future \(it is 2022-05-14T04:00:00\+02:00\)/.test(e.message));
+      await assert.rejects(a.liftMeasure(it_lead, { type: 'internet-cut', reason: 'too early', at: '2022-05-14T03:00:00+02:00' }), /before the measure took effect/);
+      assert.equal(a.state.lastSeq, before);
+    });
+  });
+
+  it('starts a crisis in the time zone it is given, spelt the IANA way, and refuses one that is not a zone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-tz-'));
+    try {
+      const a = await openTestApp(join(dir, 'a.db'), { now: () => '2022-05-14T04:00:00+02:00' });
+      await assert.rejects(a.init({ name: 'admin', role: 'admin' }, { timeZone: 'Mars/Olympus' }), /timeZone: not an IANA time zone/);
+      await a.init({ name: 'admin', role: 'admin' }, { timeZone: 'europe/paris' });
+      assert.equal(a.state.crisis?.timeZone, 'Europe/Paris');
+      await assert.rejects(a.init({ name: 'admin', role: 'admin' }, {}), /already holds the crisis "Cyberattack" \(since 2022-05-14T04:00:00\+02:00\)/);
+      await a.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

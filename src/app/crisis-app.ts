@@ -10,7 +10,8 @@ import { createInterface } from 'node:readline';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../core/journal.ts';
 import { ChainVerifier, entryFromRow, GENESIS_HASH, hashInput } from '../core/journal.ts';
 import type { EntryKind, EntryPayloads } from '../core/entries.ts';
-import { CrisisError } from '../core/errors.ts';
+import { CrisisError, sayError } from '../core/errors.ts';
+import { DEFAULT_TIME_ZONE, toZonedIso } from '../core/clocks/time.ts';
 import type { AssetId, SiteId } from '../core/ids.ts';
 import { entryId, measureId, siteId } from '../core/ids.ts';
 import type { Asset, AssetStatus, Measure } from '../core/model.ts';
@@ -25,6 +26,7 @@ import type { CrisisStore } from '../core/journal-store.ts';
 import type { Sha256 } from '../core/journal.ts';
 import type { Action, Actor } from './permissions.ts';
 import { isAllowed } from './permissions.ts';
+import { mayWrite } from './entry-kinds.ts';
 import { assetSetInput, initInput, isoTime, measureInput, noteInput } from './schemas.ts';
 import type { AssetSetInput, MeasureInput } from './schemas.ts';
 import { validate } from './validate.ts';
@@ -249,7 +251,7 @@ export class CrisisApp {
 
   private authorize(actor: Actor, action: Action): void {
     if (!isAllowed(actor.role, action)) {
-      throw new CrisisError('forbidden', `${actor.name} (role ${actor.role}) may not ${action.replace('.', ' ')}`);
+      throw forbidden(actor, action);
     }
   }
 
@@ -266,11 +268,15 @@ export class CrisisApp {
     for (let attempt = 0; ; attempt++) {
       await this.syncUnlocked();
       if (action !== 'crisis.init' && action !== 'journal.import' && !this.projection.crisis) {
-        throw new CrisisError('not-initialised', 'this database holds no crisis yet: run `crisiscell init` (or `crisiscell demo`)');
+        throw sayError('not-initialised', 'err.notInitialised');
       }
       const drafts = build(this.projection);
       if (drafts.length === 0) return [];
       if (!preparedTimes && action !== 'journal.import') this.checkAuthorTimes(drafts);
+      for (const d of drafts) {
+        // The permission checked was `action`: every entry written must be one it covers.
+        if (!mayWrite(action, d.kind)) throw new Error(`a ${action} command tried to write a ${d.kind} entry (see src/app/entry-kinds.ts)`);
+      }
       try {
         const sealed = await this.store.append(drafts, this.projection.lastSeq);
         this.fold(sealed, false);
@@ -317,8 +323,8 @@ export class CrisisApp {
   async init(actor: Actor, input: unknown, opts: { demo?: boolean } = {}): Promise<readonly AnyEntry[]> {
     const v = validate(initInput, input);
     return this.write(actor, 'crisis.init', (s) => {
-      if (s.crisis) throw new CrisisError('already-exists', `this database already holds the crisis "${s.crisis.name}" (since ${s.crisis.initialisedAt})`);
-      return [this.draft(actor, 'crisis.initialised', { name: v.name, organisation: v.organisation, ...(opts.demo ? { demo: true } : {}) })];
+      if (s.crisis) throw sayError('already-exists', 'err.crisisExists', { name: s.crisis.name, at: toZonedIso(s.crisis.initialisedAt, s.crisis.timeZone) });
+      return [this.draft(actor, 'crisis.initialised', { name: v.name, organisation: v.organisation, ...(opts.demo ? { demo: true } : {}), timeZone: v.timeZone ?? DEFAULT_TIME_ZONE })];
     });
   }
 
@@ -358,7 +364,9 @@ export class CrisisApp {
     let unchanged = 0;
     const entries = await this.write(actor, 'estate.import', (s) => {
       const r = importEstate(files, s);
-      if (!r.ok) throw new CrisisError('invalid-input', `the import was refused: ${r.problems.length} problem(s); nothing was written`, { details: r.problems });
+      if (!r.ok) {
+        throw sayError('invalid-input', 'err.importRefused', { n: r.problems.length }, { details: r.problems });
+      }
       changed = r.changed;
       unchanged = r.unchanged;
       return r.changed === 0 ? [] : [this.draft(actor, 'estate.upserted', r.payload)];
@@ -371,7 +379,7 @@ export class CrisisApp {
     const v = validate(assetSetInput, input);
     let matched: readonly AssetId[] = [];
     const [entry] = await this.write(actor, 'asset.set', (s) => {
-      const payload = assetStatePayload(s, v);
+      const payload = assetStatePayload(s, v, this.now());
       matched = payload.assets;
       return [this.draft(actor, 'asset.state', payload)];
     });
@@ -381,14 +389,14 @@ export class CrisisApp {
 
   async applyMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
     const v = validate(measureInput, input);
-    const [entry] = await this.write(actor, 'measure.apply', (s) => [this.draft(actor, 'measure.applied', measureAppliedPayload(s, v))]);
+    const [entry] = await this.write(actor, 'measure.apply', (s) => [this.draft(actor, 'measure.applied', measureAppliedPayload(s, v, this.now()))]);
     if (!entry) throw new Error('measure.apply wrote nothing');
     return entry;
   }
 
   async liftMeasure(actor: Actor, input: unknown): Promise<AnyEntry> {
     const v = validate(measureInput, input);
-    const [entry] = await this.write(actor, 'measure.lift', (s) => [this.draft(actor, 'measure.lifted', measureLiftedPayload(s, v))]);
+    const [entry] = await this.write(actor, 'measure.lift', (s) => [this.draft(actor, 'measure.lifted', measureLiftedPayload(s, v, this.now()))]);
     if (!entry) throw new Error('measure.lift wrote nothing');
     return entry;
   }
@@ -410,7 +418,8 @@ export class CrisisApp {
 
   // ---- queries ----
 
-  listAssets(filter: { site?: string; kind?: string; pattern?: string } = {}): AssetRow[] {
+  /** Assets and their state, filtered (the filters a cell explanation gives to list a cause's hosts). */
+  listAssets(filter: { site?: string | undefined; kind?: string | undefined; pattern?: string | undefined; security?: string | undefined; recovery?: string | undefined; observed?: string | undefined } = {}): AssetRow[] {
     const s = this.projection;
     const re = filter.pattern ? globToRegExp(filter.pattern) : undefined;
     const out: AssetRow[] = [];
@@ -418,7 +427,11 @@ export class CrisisApp {
       if (filter.site !== undefined && a.site !== filter.site) continue;
       if (filter.kind !== undefined && a.kind !== filter.kind) continue;
       if (re && !re.test(a.hostname)) continue;
-      out.push({ asset: a, status: statusOf(s, a.id) });
+      const status = statusOf(s, a.id);
+      if (filter.security !== undefined && status.security !== filter.security) continue;
+      if (filter.recovery !== undefined && status.recovery !== filter.recovery) continue;
+      if (filter.observed !== undefined && status.observed !== filter.observed) continue;
+      out.push({ asset: a, status });
     }
     return out.sort((x, y) => x.asset.site.localeCompare(y.asset.site) || x.asset.hostname.localeCompare(y.asset.hostname));
   }
@@ -509,10 +522,9 @@ export class CrisisApp {
    * Imports an exported journal into this empty store, verbatim. The chain is verified before
    * anything is written; a bad line is named with its line number.
    */
-  async importJournal(actor: Actor, file: string, checkpoints: readonly CheckpointRef[] = []): Promise<{ count: number; headHash: string }> {
+  async importJournal(actor: Actor, file: string, checkpoints: readonly CheckpointRef[] = []): Promise<{ count: number; headHash: string; alreadyThere?: boolean }> {
     this.authorize(actor, 'journal.import');
     const head = await this.store.head();
-    if (head.seq !== 0) throw new CrisisError('already-exists', `${this.store.location} already holds ${head.seq} entries; import a journal into an empty database`);
     const verifier = new ChainVerifier(this.hash);
     const entries: AnyEntry[] = [];
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
@@ -557,6 +569,21 @@ export class CrisisApp {
       });
       const j = judgeCheckpoints(statuses);
       if (!j.ok) throw new CrisisError('invalid-input', `${file}: ${j.findings.join(' ')} Nothing was imported.`, { details: j.findings.map((message) => ({ file, message })) });
+    }
+    if (head.seq !== 0) {
+      const mine = entries[head.seq - 1];
+      // Not an earlier copy of this same journal: refuse, whatever it holds.
+      if (mine === undefined || mine.hash !== head.hash) throw sayError('already-exists', 'err.journalNotEmpty', { location: this.store.location, n: head.seq });
+      // The same journal imported again (a re-run of the same command): nothing to do, nothing lost.
+      if (head.seq === entries.length) return { count: 0, headHash: r.headHash, alreadyThere: true };
+      // A copy made earlier of this journal catches up with the rest. Sealing is deterministic, so
+      // the appended entries get exactly the hashes the file has (checked after).
+      const rest = entries.slice(head.seq);
+      const sealed = await this.store.append(rest.map((e) => ({ id: e.id, at: e.at, actor: e.actor, kind: e.kind, payload: e.payload }) as EntryDraft), head.seq);
+      const bad = sealed.find((e, i) => e.hash !== rest[i]?.hash);
+      if (bad) throw new CrisisError('journal-corrupt', `${file}: entry ${bad.seq} sealed with another hash than the file's; check with crisiscell verify`, { seq: bad.seq });
+      await this.sync();
+      return { count: rest.length, headHash: r.headHash };
     }
     await this.store.importSealed(entries);
     await this.sync();
@@ -603,40 +630,65 @@ async function prepareSeal(draft: EntryDraft, budgetMs = 10): Promise<void> {
   attachPreparedSeal(draft, { payloadText, complete: (suffix) => hash.copy().update(suffix, 'utf8').digest('hex') });
 }
 
+/** Refuses a fact time later than the time it is written (`now`), naming both in the crisis's zone. */
+function checkFactTime(s: CrisisState, at: string | undefined, now: string): void {
+  // A minute of slack: the clocks of two laptops in the room are never exactly the same.
+  if (at !== undefined && Date.parse(at) > Date.parse(now) + 60_000) {
+    const zone = s.crisis?.timeZone ?? DEFAULT_TIME_ZONE;
+    throw sayError('invalid-input', 'err.factInFuture', { at: toZonedIso(at, zone), now: toZonedIso(now, zone) }, { path: 'at' });
+  }
+}
+
 /**
  * The payload `asset set` writes, checked against a state: shared by the command and its what-if
- * preview, so a preview can never disagree with what applying would write.
+ * preview, so a preview can never disagree with what applying would write. `now` is the time the
+ * entry is written: a fact time (`at`) may not be later.
  */
-export function assetStatePayload(s: CrisisState, v: AssetSetInput): EntryPayloads['asset.state'] {
+export function assetStatePayload(s: CrisisState, v: AssetSetInput, now: string): EntryPayloads['asset.state'] {
   const assets = selectAssets(s, v).map((a) => a.id);
   if (assets.length === 0) {
-    throw new CrisisError('not-found', `no asset matches ${describeSelection(v)}`, { details: [{ path: 'pattern', message: 'no asset matches' }] });
+    throw sayError('not-found', 'err.noAssetMatch', { selection: describeSelection(v) }, { path: 'pattern' });
   }
+  checkFactTime(s, v.at, now);
   return {
     assets,
     ...(v.security ? { security: v.security } : {}),
     ...(v.recovery ? { recovery: v.recovery } : {}),
     ...(v.observed ? { observed: v.observed } : {}),
     reason: v.reason,
+    ...(v.at !== undefined ? { happenedAt: v.at } : {}),
   };
 }
 
 /** The payload `measure apply` writes; refuses a measure already in force or an unknown site. */
-export function measureAppliedPayload(s: CrisisState, v: MeasureInput): EntryPayloads['measure.applied'] {
+export function measureAppliedPayload(s: CrisisState, v: MeasureInput, now: string): EntryPayloads['measure.applied'] {
   checkSite(s, v.site);
+  checkFactTime(s, v.at, now);
   const id = measureIdOf(v.type, v.site, v.zone);
-  if (s.measures.has(id)) throw new CrisisError('already-exists', `${id} is already in force (since ${s.measures.get(id)?.appliedAt})`);
-  return { id, type: v.type, ...(v.site ? { site: siteId(v.site) } : {}), ...(v.zone ? { zone: v.zone } : {}), reason: v.reason };
+  const inForce = s.measures.get(id);
+  if (inForce) throw sayError('already-exists', 'err.measureInForce', { id, at: toZonedIso(inForce.appliedAt, s.crisis?.timeZone ?? DEFAULT_TIME_ZONE) });
+  return { id, type: v.type, ...(v.site ? { site: siteId(v.site) } : {}), ...(v.zone ? { zone: v.zone } : {}), reason: v.reason, ...(v.at !== undefined ? { happenedAt: v.at } : {}) };
 }
 
-/** The payload `measure lift` writes; refuses a measure that is not in force. */
-export function measureLiftedPayload(s: CrisisState, v: MeasureInput): EntryPayloads['measure.lifted'] {
+/** The payload `measure lift` writes; refuses a measure that is not in force, or a lift dated before it took effect. */
+export function measureLiftedPayload(s: CrisisState, v: MeasureInput, now: string): EntryPayloads['measure.lifted'] {
   const id = measureIdOf(v.type, v.site, v.zone);
-  if (!s.measures.has(id)) {
+  const m = s.measures.get(id);
+  if (!m) {
     const inForce = [...s.measures.keys()];
-    throw new CrisisError('not-found', `${id} is not in force (in force: ${inForce.length ? inForce.join(', ') : 'none'})`);
+    throw sayError('not-found', 'err.measureNotInForce', { id, list: inForce.length ? inForce.join(', ') : { key: 'word.none' } });
   }
-  return { id, reason: v.reason };
+  checkFactTime(s, v.at, now);
+  if (v.at !== undefined && Date.parse(v.at) < Date.parse(m.appliedAt)) {
+    const zone = s.crisis?.timeZone ?? DEFAULT_TIME_ZONE;
+    throw sayError('invalid-input', 'err.liftBeforeApply', { at: toZonedIso(v.at, zone), since: toZonedIso(m.appliedAt, zone) }, { path: 'at' });
+  }
+  return { id, reason: v.reason, ...(v.at !== undefined ? { happenedAt: v.at } : {}) };
+}
+
+/** The refusal of an action the actor's role does not have, in words. */
+export function forbidden(actor: Actor, action: Action): CrisisError {
+  return sayError('forbidden', 'err.forbidden', { actor: actor.name, role: actor.role, action: { key: `action.${action}` } });
 }
 
 function toStoredRow(o: Record<string, unknown>, where: string): StoredRow {
@@ -679,7 +731,7 @@ function describeSelection(v: { pattern: string; site?: string | undefined; os?:
 
 function checkSite(s: CrisisState, site: string | undefined): void {
   if (site !== undefined && !s.sites.has(site as SiteId)) {
-    throw new CrisisError('not-found', `unknown site "${site}" (sites: ${[...s.sites.keys()].join(', ') || 'none imported'})`, { details: [{ path: 'site', message: 'unknown site' }] });
+    throw sayError('not-found', 'err.unknownSite', { site, sites: [...s.sites.keys()].join(', ') || { key: 'err.noSites' } }, { path: 'site' });
   }
 }
 

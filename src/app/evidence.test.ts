@@ -85,7 +85,7 @@ describe('hunt evidence in the crisis', () => {
       assert.equal(evidenceSummaryOf(app.state, assetId('srv-lis-01'))?.detections, 3);
       const entry = r.entries[0];
       assert.ok(entry && entry.kind === 'evidence.recorded');
-      assert.match(describeEntry(entry), /^evidence on srv-dc-01 \(as SRV-DC-01, srv-dc-01\.hospital\.local\): 4 detections \(1 critical, 2 high, 1 low\) from 2022-05-14T00:31:00Z to 2022-05-14T01:10:00Z.*hunt of \/ev \(3 files\); asset state unchanged$/);
+      assert.match(describeEntry(entry), /^evidence on srv-dc-01 \(as SRV-DC-01, srv-dc-01\.hospital\.local\): 4 detections \(1 critical, 2 high, 1 low\) from Sat 14 May 2022 02:31 \+02:00 to Sat 14 May 2022 03:10 \+02:00.*hunt of \/ev \(3 files\); asset state unchanged$/);
       assert.ok((await app.verify()).ok);
     });
   });

@@ -22,6 +22,8 @@ export const ACTIONS = [
   'journal.import',
   'journal.read',
   'board.read',
+  // Previewing a change is not making it: the medical lead weighs a restore before IT applies it.
+  'whatif.preview',
   'user.manage',
   'password.change',
   // Crisis-cell coordination (src/app/coordination.ts).
@@ -55,6 +57,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'journal.import': ['admin'],
   'journal.read': EVERYONE,
   'board.read': EVERYONE,
+  'whatif.preview': ['admin', 'commander', 'medical', 'it'],
   // Accounts: only admin; the first admin comes from the CLI (whoever holds the database file).
   'user.manage': ['admin'],
   // One's own password, proving the current one (accounts.ts changeOwnPassword).

@@ -3,13 +3,28 @@
  */
 import { z } from 'zod';
 import { MEASURE_TYPES, OBSERVATIONS, RECOVERY_STATES, SECURITY_STATES } from '../core/model.ts';
+import { canonicalTimeZone } from '../core/clocks/time.ts';
+import { vmsg } from './validate.ts';
 
-const reason = z.string().trim().min(3, 'give a reason of at least 3 characters: it goes into the evidential logbook').max(2000);
+const reason = z.string().trim().min(3, vmsg('v.reason')).max(2000);
+
+/** An IANA zone name, written back in its canonical spelling (`europe/brussels` -> `Europe/Brussels`). */
+export const timeZoneInput = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((v) => canonicalTimeZone(v) !== undefined, { message: vmsg('v.timeZone') })
+  .transform((v) => canonicalTimeZone(v) ?? v);
 
 export const initInput = z.object({
   name: z.string().trim().min(1).max(200).default('Cyberattack'),
   organisation: z.string().trim().min(1).max(200).default('Hospital group'),
+  /** Every time of the crisis is shown in this zone; default Europe/Brussels. */
+  timeZone: timeZoneInput.optional(),
 });
+
+const factTime = z.iso.datetime({ offset: true, message: vmsg('v.isoTime') });
 
 export const assetSetInput = z
   .object({
@@ -22,9 +37,11 @@ export const assetSetInput = z
     recovery: z.enum(RECOVERY_STATES).optional(),
     observed: z.enum(OBSERVATIONS).optional(),
     reason,
+    /** When it happened, if earlier than now (`--at 03:50`); the entry keeps the time it is written. */
+    at: factTime.optional(),
   })
   .refine((v) => v.security !== undefined || v.recovery !== undefined || v.observed !== undefined, {
-    message: 'say what changes: --security, --recovery or --observed',
+    message: vmsg('v.assetChange'),
     path: ['security'],
   });
 
@@ -34,21 +51,23 @@ export const measureInput = z
     site: z.string().trim().min(1).optional(),
     zone: z.string().trim().min(1).optional(),
     reason,
+    /** When the measure took effect (or was lifted), if earlier than now. */
+    at: factTime.optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.type === 'link-cut' && v.site === undefined) ctx.addIssue({ code: 'custom', path: ['site'], message: 'a link cut needs --site' });
-    if (v.type === 'quarantine' && v.zone === undefined) ctx.addIssue({ code: 'custom', path: ['zone'], message: 'a quarantine needs --zone' });
-    if (v.type !== 'quarantine' && v.zone !== undefined) ctx.addIssue({ code: 'custom', path: ['zone'], message: `--zone applies to a quarantine, not a ${v.type}` });
+    if (v.type === 'link-cut' && v.site === undefined) ctx.addIssue({ code: 'custom', path: ['site'], message: vmsg('v.linkCutSite') });
+    if (v.type === 'quarantine' && v.zone === undefined) ctx.addIssue({ code: 'custom', path: ['zone'], message: vmsg('v.quarantineZone') });
+    if (v.type !== 'quarantine' && v.zone !== undefined) ctx.addIssue({ code: 'custom', path: ['zone'], message: vmsg('v.zoneOnlyQuarantine', { type: v.type }) });
   });
 
 export const noteInput = z.object({
   type: z.enum(['fact', 'decision', 'action', 'communication']),
   text: z.string().trim().min(1).max(10_000),
   source: z.string().trim().min(1).max(500).optional(),
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: z.iso.datetime({ offset: true, message: vmsg('v.isoTime') }).optional(),
 });
 
-export const isoTime = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with offset, e.g. 2022-05-14T15:00:00+02:00' });
+export const isoTime = z.iso.datetime({ offset: true, message: vmsg('v.isoTime') });
 
 export type AssetSetInput = z.infer<typeof assetSetInput>;
 export type MeasureInput = z.infer<typeof measureInput>;

@@ -5,7 +5,7 @@ import type { AnyEntry } from '../core/journal.ts';
 import { stateAt } from '../core/state.ts';
 import { assetId, entryId } from '../core/ids.ts';
 import type { ServiceId } from '../core/ids.ts';
-import { ImpactEngine, whatIf } from '../core/impact/index.ts';
+import { explainCell, ImpactEngine, whatIf, whatIfReport } from '../core/impact/index.ts';
 import type { Board } from '../core/impact/index.ts';
 import { DEMO_BOARD_AT, buildDemoJournal } from '../scenarios/index.ts';
 import { SERVICE_CODES, boardToJson, renderBoard, renderDiff, renderWhy } from './board-text.ts';
@@ -53,31 +53,60 @@ describe('board text', () => {
     assert.ok(rows.some((r) => r.includes('~')), 'long names shortened');
   });
 
-  it('prints why a cell is what it is: status, procedures, cause chains, risk', () => {
+  // Issue 11: the explanation groups causes (one line per journal entry or measure, never the same
+  // cause seven times as raw chains) and lists the hosts, so this replaces the chain-per-line test.
+  it('prints why a cell is what it is: status, procedures first, each distinct cause once with its hosts, the risks, the symbols', () => {
     const { engine } = demo();
-    const cell = engine.cell('radiology@hsp-aubrelune' as ServiceId)!;
-    const text = renderWhy(cell);
-    assert.ok(text.startsWith('radiology@hsp-aubrelune: Radiology, Aubrelune'));
-    assert.ok(text.includes(`Status: ${cell.status.toUpperCase()}`));
+    const cell = engine.cell('emergency@hsp-aubrelune' as ServiceId)!;
+    const x = explainCell(engine, cell);
+    const text = renderWhy(x, cell);
+    assert.ok(text.startsWith('emergency@hsp-aubrelune: Emergency department, Aubrelune'));
+    assert.ok(text.includes(`${cell.status.toUpperCase()} [D]`));
+    assert.ok(text.indexOf('Procedures in force') < text.indexOf('Causes'), 'procedures first');
     for (const p of cell.procedures) assert.ok(text.includes(`  - ${p}`));
-    for (const c of cell.causes) assert.ok(text.includes(`  - ${c.text}`));
-    assert.ok(cell.causes.length > 0);
+    for (const c of x.causes) assert.equal(text.split(c.text).length - 1, 1, `"${c.text}" said once`);
+    assert.equal(new Set(x.causes.map((c) => c.key)).size, x.causes.length);
+    assert.match(text, /Hits \d+ services on the board/);
+    assert.match(text, /AT RISK \[!\]/);
+    assert.match(text, /At risk because it still relies on:\n  - suspected — one domain for all sites/);
+    assert.match(text, /Symbols: O operational/);
   });
 
-  it('prints a what-if diff, one line per changed cell with before -> after and why', () => {
+  it('lists every host of a cause, or the first ones and "and N more" with the command that lists them all', () => {
+    const { engine, state } = demo();
+    const cell = engine.cell('laboratory@hsp-aubrelune' as ServiceId)!;
+    const x = explainCell(engine, cell, { hostsShown: 3 });
+    const ws = x.causes.find((c) => c.via.some((v) => v.startsWith('workstations (8 of 14 unavailable, 7 needed)')) && c.root.kind === 'asset-state' && c.root.security === 'suspected');
+    assert.ok(ws?.hosts, 'the suspected workstations are one cause');
+    // Every isolated workstation the lab needs is counted, not two samples of them.
+    const need = [...state.needs.values()].find((n) => n.from.id === 'laboratory@hsp-aubrelune' && n.targets.length === 14)!;
+    const lost = need.targets.filter((t) => t.type === 'asset' && state.assetStatus.get(t.id)?.security === 'suspected' && state.assetStatus.get(t.id)?.recovery === 'isolated');
+    assert.equal(ws.hosts.total, lost.length);
+    assert.equal(ws.hosts.shown.length, 3);
+    assert.equal(ws.hosts.more, lost.length - 3);
+    assert.deepEqual(ws.hosts.filter, { site: 'hsp-aubrelune', kind: 'workstation', security: 'suspected', recovery: 'isolated' });
+    assert.ok(ws.hosts.filterMatches >= ws.hosts.total);
+    assert.equal(ws.hosts.query, 'site=hsp-aubrelune&kind=workstation&security=suspected&recovery=isolated');
+    const text = renderWhy(x, cell);
+    assert.match(text, new RegExp(`and ${lost.length - 3} more\\.\\n      All ${ws.hosts.filterMatches}: crisiscell assets --site hsp-aubrelune --kind workstation --security suspected --recovery isolated`));
+  });
+
+  it('prints a what-if diff, one line per changed cell with before -> after and why, from the report the API returns', () => {
     const { state } = demo();
-    const diff = whatIf(state, [{ id: entryId('w'), at: DEMO_BOARD_AT, actor: 't', kind: 'asset.state', payload: { assets: [assetId('srv-lis-01')], recovery: 'restored', reason: 'what if' } }]);
-    const text = renderDiff(diff);
+    const drafts = [{ id: entryId('w'), at: DEMO_BOARD_AT, actor: 't', kind: 'asset.state' as const, payload: { assets: [assetId('srv-lis-01')], recovery: 'restored' as const, reason: 'what if' } }];
+    const diff = whatIf(state, drafts);
+    const text = renderDiff(whatIfReport(diff, state, drafts));
     const significant = diff.changes.filter((c) => c.significant);
     assert.ok(significant.length > 0);
     for (const c of significant) {
       const line = text.split('\n').find((l) => l.trimStart().startsWith(`${c.serviceId} `))!;
       assert.ok(line, `a line for ${c.serviceId}`);
       assert.ok(line.includes(`${LETTER[c.before.status]}`) && line.includes(' -> '));
-      assert.match(line, /(because|no longer) /);
+      assert.match(line, /(because|no longer|relies) /);
     }
     assert.match(text, /laboratory@hsp-aubrelune .* -> .* no longer app lis <- host srv-lis-01 <- isolated/);
-    assert.equal(renderDiff({ changes: [], unknownAssets: [], unknownMeasures: [] }), 'No service would change status or capacity.\n');
+    assert.match(text, /^! Restore gate: 1 asset would return to service while compromised: srv-lis-01\./, 'restoring a compromised server is flagged first');
+    assert.equal(renderDiff(whatIfReport({ changes: [], unknownAssets: [], unknownMeasures: [] }, state, [])), 'No service would change status or capacity.\n');
   });
 
   it('writes the --json shape: at, and per service site, siteKind, service, status, capacity, procedures, causes, atRisk', () => {

@@ -4,16 +4,21 @@
  * on a printout, and for the colour-blind.
  */
 import type { Board, ImpactCell, ServiceStatus } from '../core/impact/types.ts';
-import type { CellChange, CellSide, WhatIfResult } from '../core/impact/what-if.ts';
+import type { CellExplanation, WhatIfReport } from '../core/impact/index.ts';
 import { SERVICE_KINDS } from '../core/model.ts';
+import type { Lang } from '../core/i18n/index.ts';
+import type { MessageKey, Params } from '../core/i18n/index.ts';
+import { label, t } from '../core/i18n/index.ts';
 
 export interface RenderOptions {
   /** ANSI colours (only when writing to a terminal that wants them; letters carry the meaning anyway). */
   readonly color: boolean;
   /** Terminal width; site names are shortened to fit. Default 100. */
   readonly width?: number;
-  /** The time the board is computed for, printed in the title. */
+  /** The time the board is computed for, printed in the title (local time with its offset). */
   readonly at?: string;
+  /** Language of the site-kind headings (default English). */
+  readonly lang?: Lang;
 }
 
 /** Three-letter column headers for the known service kinds; others get their first three letters. */
@@ -41,20 +46,9 @@ export const SERVICE_CODES: Readonly<Record<string, string>> = {
 
 const LETTER: Readonly<Record<ServiceStatus, string>> = { operational: 'O', degraded: 'D', down: 'X', unknown: '?' };
 const COLOUR: Readonly<Record<ServiceStatus, string>> = { operational: '32', degraded: '33', down: '31;1', unknown: '35' };
-const KIND_TITLE: Readonly<Record<string, string>> = {
-  hospital: 'General hospitals',
-  'psychiatric-hospital': 'Psychiatric hospitals',
-  polyclinic: 'Polyclinics',
-  'nursing-home': 'Nursing homes',
-  'psychiatric-care-home': 'Psychiatric care homes',
-  creche: 'Creches',
-  datacenter: 'Datacenter and head office',
-  unknown: 'Sites not in the estate',
-};
 
 const codeOf = (kind: string): string => SERVICE_CODES[kind] ?? kind.slice(0, 3).toUpperCase();
 const paint = (on: boolean, sgr: string, s: string): string => (on ? `\x1b[${sgr}m${s}\x1b[0m` : s);
-const pct = (c: number): string => `${Math.round(c * 100)}%`;
 
 /** Columns: the known kinds present on the board in their usual order, then the others alphabetically. */
 function columnsOf(board: Board): string[] {
@@ -93,7 +87,7 @@ export function renderBoard(board: Board, opts: RenderOptions): string {
     if (!cells) continue;
     if (site.kind !== kind) {
       kind = site.kind;
-      lines.push(paint(opts.color, '1', KIND_TITLE[kind] ?? kind));
+      lines.push(paint(opts.color, '1', label(opts.lang ?? 'en', 'siteKinds', kind)));
     }
     const row = columns
       .map((k) => {
@@ -125,74 +119,41 @@ export function renderBoard(board: Board, opts: RenderOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Everything about one cell: status, capacity, procedures in force, cause chains, risk. */
-export function renderWhy(cell: ImpactCell): string {
-  const lines: string[] = [];
-  const facts = [cell.criticality, cell.rtoHours === undefined ? undefined : `RTO ${cell.rtoHours} h`, cell.phone === undefined ? undefined : `direct line ${cell.phone}`].filter((x) => x !== undefined);
-  lines.push(`${cell.serviceId}: ${cell.name} (${facts.join(', ')})`);
-  lines.push(`Site: ${cell.siteName} (${cell.siteKind})`);
-  const cap = cell.status === 'unknown' ? `capacity between ${pct(cell.capacityRange[0])} and ${pct(cell.capacityRange[1])}` : `capacity ${pct(cell.capacity)}`;
-  lines.push(`Status: ${cell.status.toUpperCase()} [${LETTER[cell.status]}], ${cap}${cell.atRisk ? ', AT RISK' : ''}`);
-  if (cell.procedures.length > 0) {
-    lines.push('Procedures in force:');
-    for (const p of cell.procedures) lines.push(`  - ${p}`);
-  }
-  if (cell.causes.length > 0) {
-    lines.push(cell.status === 'unknown' ? 'Causes (? = not known to be lost, would change the answer if it were):' : 'Causes:');
-    for (const c of cell.causes) lines.push(`  - ${c.text}`);
-  } else if (cell.status === 'operational') {
-    lines.push('Nothing lost.');
-  }
-  if (cell.atRisk && cell.atRiskBecause && cell.atRiskBecause.length > 0) {
-    lines.push('At risk because it still relies on:');
-    for (const r of cell.atRiskBecause) lines.push(`  - ${r.text}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function sideText(s: CellSide): string {
-  const cap = s.status === 'unknown' ? `${pct(s.capacityRange[0])}-${pct(s.capacityRange[1])}` : pct(s.capacity);
-  return `${LETTER[s.status]}${s.atRisk ? '!' : ''} ${s.status} ${cap}`;
-}
-
 /**
- * One line per cell whose status or capacity would change, before -> after, and why (the first
- * cause added or removed); then, in one short list, the cells where only causes or risk change.
+ * The explanation of one cell (src/core/impact/explanation.ts) as text: status, procedures first,
+ * then one line per distinct cause with the services it hits, the needs it goes through and its
+ * hosts (or "and N more" and the command that lists them), the risks, the symbols.
  */
-export function renderDiff(diff: WhatIfResult): string {
+export function renderWhy(x: CellExplanation, cell: ImpactCell): string {
+  const tr = (key: MessageKey, params?: Params) => t(x.lang, key, params);
   const lines: string[] = [];
-  const main = diff.changes.filter((c) => c.significant);
-  const minor = diff.changes.filter((c) => !c.significant);
-  if (main.length === 0) lines.push('No service would change status or capacity.');
-  else lines.push(`${main.length} service${main.length === 1 ? '' : 's'} would change:`);
-  const w = Math.max(0, ...main.map((c) => c.serviceId.length));
-  for (const c of main) lines.push(`  ${c.serviceId.padEnd(w)}  ${sideText(c.before)} -> ${sideText(c.after)}${because(c)}`);
-  if (minor.length > 0) {
-    const risk = minor.filter((c) => c.before.atRisk !== c.after.atRisk);
-    const causes = minor.filter((c) => c.before.atRisk === c.after.atRisk);
-    if (causes.length > 0) lines.push(`Same status and capacity, causes change (${causes.length}): ${causes.map((c) => c.serviceId).join(', ')}`);
-    if (risk.length > 0) {
-      const now = risk.filter((c) => c.after.atRisk).map((c) => c.serviceId);
-      const no = risk.filter((c) => !c.after.atRisk).map((c) => c.serviceId);
-      if (now.length > 0) lines.push(`Would rely on a compromised or suspected system (${now.length}): ${now.join(', ')}`);
-      if (no.length > 0) lines.push(`Would no longer rely on a compromised or suspected system (${no.length}): ${no.join(', ')}`);
+  lines.push(`${x.serviceId}: ${x.title} (${x.facts.join(', ')})`);
+  lines.push(`${x.statusLine}`);
+  if (x.procedures.length > 0) {
+    lines.push(`${tr('why.hProcedures')}${x.colon}`);
+    for (const p of x.procedures) lines.push(`  - ${p}`);
+  }
+  if (x.causes.length > 0) {
+    lines.push(`${tr('why.hCauses')} (${x.causes.length})${x.colon}`);
+    for (const c of x.causes) {
+      lines.push(`  - ${c.certainty === 'unknown' ? '? ' : ''}${c.line}`);
+      if (c.hosts && c.hosts.more > 0) lines.push(`      ${tr('why.seeAll', { n: c.hosts.filterMatches, command: c.hosts.command })}`);
+    }
+  } else if (cell.status === 'operational') lines.push(tr('why.nothingLost'));
+  if (x.risks.length > 0) {
+    lines.push(`${tr('why.hRisks')}${x.colon}`);
+    for (const r of x.risks) {
+      lines.push(`  - ${r.line}`);
+      if (r.hosts.more > 0) lines.push(`      ${tr('why.seeAll', { n: r.hosts.filterMatches, command: r.hosts.command })}`);
     }
   }
-  if (diff.unknownAssets.length > 0) lines.push(`Not in the estate (ignored): ${diff.unknownAssets.join(', ')}`);
-  if (diff.unknownMeasures.length > 0) lines.push(`No such measure in force (ignored): ${diff.unknownMeasures.join(', ')}`);
+  lines.push(`${tr('why.hGlossary')}${x.colon} ${x.glossary.join(' · ')}`);
   return `${lines.join('\n')}\n`;
 }
 
-function because(c: CellChange): string {
-  const added = c.causesAdded[0];
-  const removed = c.causesRemoved[0];
-  // The chain already starts with the cell; drop that head so the line does not repeat itself.
-  const tail = (t: string): string => t.replace(/^(\? )?[^ ]+ <- /, '$1');
-  const parts: string[] = [];
-  if (added) parts.push(`because ${tail(added.text)}${c.causesAdded.length > 1 ? ` (+${c.causesAdded.length - 1} more)` : ''}`);
-  if (removed) parts.push(`no longer ${tail(removed.text)}${c.causesRemoved.length > 1 ? ` (+${c.causesRemoved.length - 1} more)` : ''}`);
-  if (parts.length === 0 && c.before.atRisk !== c.after.atRisk) parts.push(c.after.atRisk ? 'now relies on a compromised or suspected system' : 'no longer relies on a compromised or suspected system');
-  return parts.length > 0 ? `  ${parts.join('; ')}` : '';
+/** A what-if report (src/core/impact/what-if-report.ts) as the CLI prints it: the same lines the API returns. */
+export function renderDiff(report: WhatIfReport): string {
+  return report.text;
 }
 
 /** The JSON of `crisiscell status --json`. Causes as readable strings; extra fields for scripts. */

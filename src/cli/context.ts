@@ -12,11 +12,14 @@ import type { CheckpointKeeper } from '../app/checkpoints.ts';
 import { terminalSafe } from './text.ts';
 import { codeToExit, CrisisError, formatProblem } from '../core/errors.ts';
 import type { CliIo } from './io.ts';
+import type { Lang } from '../core/i18n/index.ts';
 
 export interface Ctx {
   readonly io: CliIo;
   readonly db: string | undefined;
   readonly json: boolean;
+  /** Language of reports, descriptions and error messages (--lang, CRISISCELL_LANG; default en). */
+  readonly lang: Lang;
   out(text: string): void;
   err(text: string): void;
   printJson(value: unknown): void;
@@ -36,13 +39,14 @@ export interface Ctx {
   readonly color: boolean;
 }
 
-export function makeCtx(io: CliIo, db: string | undefined, json: boolean): Ctx {
+export function makeCtx(io: CliIo, db: string | undefined, json: boolean, lang: Lang = 'en'): Ctx {
   const opened: CrisisApp[] = [];
   const stores: CrisisStore[] = [];
   return {
     io,
     db,
     json,
+    lang,
     color: io.stdout.isTTY === true && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb',
     // Text for people goes through terminalSafe: an entry written through the API may hold escape
     // sequences (clear the screen, move the cursor, retitle the window) that must not reach the

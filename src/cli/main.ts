@@ -13,11 +13,13 @@ import { SERVE_COMMANDS } from './commands/serve.ts';
 import { COORDINATION_COMMANDS } from './commands/coordination.ts';
 import { EVIDENCE_COMMANDS } from './commands/evidence.ts';
 import type { CommandSpec, Options, Values } from './spec.ts';
+import { isLang, LANGS } from '../core/i18n/index.ts';
 import { outcomeToExit } from '../core/errors.ts';
 
 const COMMON: Options = {
   db: { type: 'string' },
   json: { type: 'boolean' },
+  lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -46,13 +48,14 @@ function mainHelp(): string {
     'Database: --db FILE, else $CRISISCELL_DB, else ./crisiscell.db (SQLite);',
     '          DATABASE_URL=postgres://... selects PostgreSQL (server mode).',
     'Every command prints text for people; --json prints JSON for programs.',
+    'Reports and logbook lines in French or Dutch: --lang fr|nl (or CRISISCELL_LANG). Times: the crisis\'s zone (init --time-zone).',
     'Exit codes: 0 ok, 1 a check failed or the journal moved, 2 bad input, 3 storage unavailable, 4 not allowed,',
     `            ${outcomeToExit['completed-with-unreadable-inputs']} completed but some inputs could not be read (evtx, hunt: listed at the end).`,
   ].join('\n');
 }
 
 export function commandHelp(c: CommandSpec): string {
-  return [`Usage: crisiscell ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : []), '', 'Example:', `  ${c.example}`, '', 'Common options: --db FILE, --json, --help'].join('\n');
+  return [`Usage: crisiscell ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : []), '', 'Example:', `  ${c.example}`, '', 'Common options: --db FILE, --json, --lang en|fr|nl (reports and descriptions; default $CRISISCELL_LANG, else en), --help'].join('\n');
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -96,7 +99,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 0;
   }
   const json = parsed.values.json === true;
-  const ctx = makeCtx(io, typeof parsed.values.db === 'string' ? parsed.values.db : undefined, json);
+  const langText = typeof parsed.values.lang === 'string' ? parsed.values.lang : io.env.CRISISCELL_LANG;
+  if (langText !== undefined && langText !== '' && !isLang(langText)) {
+    io.stderr.write(`crisiscell ${cmd.name}: --lang must be one of ${LANGS.join(', ')}, not "${langText}"\n`);
+    return 2;
+  }
+  const ctx = makeCtx(io, typeof parsed.values.db === 'string' ? parsed.values.db : undefined, json, isLang(langText) ? langText : 'en');
   try {
     return await cmd.run(ctx, parsed.values, parsed.positionals);
   } catch (e) {

@@ -19,11 +19,14 @@ export function oneLine(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ' ⏎ ');
 }
 
-/** Left-aligned columns separated by two spaces; cells are cut at 60 characters. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cut = (raw: string) => {
+/**
+ * Left-aligned columns separated by two spaces; cells are cut at 60 characters, except the column
+ * `wrap` (an index), which is kept whole: the last column, where a sentence may run on.
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], opts: { wrap?: number } = {}): string {
+  const cut = (raw: string, i: number) => {
     const s = oneLine(raw).replace(/\t/g, ' ');
-    return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+    return i === opts.wrap || s.length <= 60 ? s : `${s.slice(0, 59)}…`;
   };
   const all = [header, ...rows].map((r) => r.map(cut));
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));

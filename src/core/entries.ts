@@ -17,6 +17,8 @@ export interface EntryPayloads extends CoordinationPayloads {
     readonly organisation: string;
     /** True for the built-in demonstration journal; `demo` refuses to overwrite anything else. */
     readonly demo?: boolean;
+    /** IANA zone every time of this crisis is shown in; absent (older journals): Europe/Brussels. */
+    readonly timeZone?: string;
   };
   /** Sites, services, assets and needs added or changed by an estate import (only what changed). */
   'estate.upserted': {
@@ -33,6 +35,11 @@ export interface EntryPayloads extends CoordinationPayloads {
     readonly recovery?: RecoveryState;
     readonly observed?: Observation;
     readonly reason: string;
+    /**
+     * When the change happened, if not when it was written (`asset set --at 03:50`): the entry's
+     * `at` stays the time it was written, the fold and the board use this one.
+     */
+    readonly happenedAt?: string;
   };
   'measure.applied': {
     readonly id: MeasureId;
@@ -40,10 +47,14 @@ export interface EntryPayloads extends CoordinationPayloads {
     readonly site?: SiteId;
     readonly zone?: string;
     readonly reason: string;
+    /** When the measure took effect, if not when it was written (`measure apply --at 03:40`). */
+    readonly happenedAt?: string;
   };
   'measure.lifted': {
     readonly id: MeasureId;
     readonly reason: string;
+    /** When the measure was lifted, if not when it was written. */
+    readonly happenedAt?: string;
   };
   /**
    * A local account (see accounts.ts), its password set. The hash is NOT here: it lives in the

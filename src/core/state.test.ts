@@ -59,4 +59,36 @@ describe('the fold', () => {
   it('refuses a time that is not ISO', () => {
     assert.throws(() => stateAt(journal(), 'yesterday'), /not an ISO time/);
   });
+
+  it('counts a change recorded late from the time it happened, and never lets it undo a later one', () => {
+    const late = sealEntries(
+      [
+        d('crisis.initialised', { name: 'x', organisation: 'y' }, '2022-05-14T03:00:00+02:00'),
+        d('estate.upserted', { sources: [], sites: [{ id: siteId('dc'), name: 'DC', kind: 'datacenter' }], services: [], assets: [srv], needs: [] }, '2022-05-14T03:00:00+02:00'),
+        // 09:00: restored. 10:00: someone records that it was isolated and compromised at 03:50.
+        d('asset.state', { assets: [srv.id], recovery: 'restored', reason: 'rebuilt' }, '2022-05-14T09:00:00+02:00'),
+        d('asset.state', { assets: [srv.id], security: 'compromised', recovery: 'isolated', reason: 'isolated by on-call', happenedAt: '2022-05-14T03:50:00+02:00' }, '2022-05-14T10:00:00+02:00'),
+        d('measure.applied', { id: measureId('internet-cut'), type: 'internet-cut', reason: 'cut by on-call', happenedAt: '2022-05-14T03:40:00+02:00' }, '2022-05-14T10:05:00+02:00'),
+      ],
+      0,
+      GENESIS_HASH,
+      sha256,
+    );
+    const now = foldJournal(late);
+    const st = statusOf(now, srv.id);
+    assert.equal(st.recovery, 'restored', 'the 09:00 restore stands');
+    assert.equal(st.security, 'compromised', 'nothing since said it was clean: the late fact counts');
+    assert.equal(st.reason, 'rebuilt');
+    assert.equal(now.measures.get(measureId('internet-cut'))?.appliedAt, '2022-05-14T03:40:00+02:00', 'the measure runs from when it was applied');
+    const at5 = stateAt(late, '2022-05-14T05:00:00+02:00');
+    assert.equal(statusOf(at5, srv.id).recovery, 'isolated', 'the board at 05:00 shows the fact of 03:50, written at 10:00');
+    assert.ok(at5.measures.has(measureId('internet-cut')));
+    assert.equal(late[3]?.at, '2022-05-14T10:00:00+02:00', 'the entry keeps the time it was written');
+  });
+
+  it('records the crisis time zone, Europe/Brussels when the journal names none', () => {
+    assert.equal(foldJournal(journal()).crisis?.timeZone, 'Europe/Brussels');
+    const zoned = sealEntries([d('crisis.initialised', { name: 'x', organisation: 'y', timeZone: 'America/Montreal' }, '2022-05-14T03:00:00+02:00')], 0, GENESIS_HASH, sha256);
+    assert.equal(foldJournal(zoned).crisis?.timeZone, 'America/Montreal');
+  });
 });

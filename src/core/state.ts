@@ -7,6 +7,7 @@ import type { AnyEntry } from './journal.ts';
 import type { AssetId, MeasureId, NeedId, ServiceId, SiteId } from './ids.ts';
 import type { Asset, AssetStatus, Measure, Need, Service, Site } from './model.ts';
 import { INITIAL_ASSET_STATUS } from './model.ts';
+import { DEFAULT_TIME_ZONE } from './clocks/time.ts';
 import { CrisisError } from './errors.ts';
 import type { UserAccount } from './accounts.ts';
 import { foldAccount } from './accounts.ts';
@@ -19,6 +20,8 @@ export interface CrisisInfo {
   readonly organisation: string;
   readonly demo: boolean;
   readonly initialisedAt: string;
+  /** IANA zone of every time shown for this crisis (Europe/Brussels when the journal names none). */
+  readonly timeZone: string;
 }
 
 /** The fold's result. Read-only to everyone but `Projection.apply`. */
@@ -64,6 +67,8 @@ export class Projection implements CrisisState {
   readonly users = new Map<string, UserAccount>();
   readonly coordination = new CoordinationState();
   readonly evidence = new Map<AssetId, AssetEvidence[]>();
+  /** When each field of an asset's status last changed (fact time, ms), so a late fact cannot undo a later one. */
+  private readonly fieldTimes = new Map<AssetId, { security: number; recovery: number; observed: number }>();
   lastSeq = 0;
   lastAt = '';
   entryCount = 0;
@@ -76,7 +81,7 @@ export class Projection implements CrisisState {
     }
     switch (e.kind) {
       case 'crisis.initialised':
-        this.crisis = { name: e.payload.name, organisation: e.payload.organisation, demo: e.payload.demo === true, initialisedAt: e.at };
+        this.crisis = { name: e.payload.name, organisation: e.payload.organisation, demo: e.payload.demo === true, initialisedAt: e.at, timeZone: e.payload.timeZone ?? DEFAULT_TIME_ZONE };
         break;
       case 'estate.upserted': {
         const p = e.payload;
@@ -89,16 +94,34 @@ export class Projection implements CrisisState {
       }
       case 'asset.state': {
         const p = e.payload;
+        const at = factTimeOf(e);
+        const f = Date.parse(at);
         for (const id of p.assets) {
           const old = this.assetStatus.get(id) ?? INITIAL_ASSET_STATUS;
-          const observed = p.observed ?? (p.recovery !== undefined && p.recovery !== old.recovery ? undefined : old.observed);
+          // A fact recorded late (`--at` earlier than what is known of the asset) changes only the
+          // fields nobody changed since: "isolated at 03:50", typed at 10:00, must not undo a
+          // restore recorded at 09:00, but still says the server was compromised if nothing since said otherwise.
+          const times = this.fieldTimes.get(id) ?? { security: -Infinity, recovery: -Infinity, observed: -Infinity };
+          const security = p.security !== undefined && f >= times.security ? p.security : old.security;
+          if (p.security !== undefined && f >= times.security) times.security = f;
+          const recoveryApplies = p.recovery !== undefined && f >= times.recovery;
+          const recovery = recoveryApplies && p.recovery !== undefined ? p.recovery : old.recovery;
+          if (recoveryApplies) times.recovery = f;
+          let observed = old.observed;
+          if (f >= times.observed) {
+            if (p.observed !== undefined) observed = p.observed;
+            else if (recoveryApplies && recovery !== old.recovery) observed = undefined;
+            if (p.observed !== undefined || (recoveryApplies && recovery !== old.recovery)) times.observed = f;
+          }
+          this.fieldTimes.set(id, times);
+          const latest = old.changedAt === '' || f >= Date.parse(old.changedAt);
           const next: AssetStatus = {
-            security: p.security ?? old.security,
-            recovery: p.recovery ?? old.recovery,
-            reason: p.reason,
-            changedAt: e.at,
-            changedBy: e.actor,
-            changedSeq: e.seq,
+            security,
+            recovery,
+            reason: latest ? p.reason : old.reason,
+            changedAt: latest ? at : old.changedAt,
+            changedBy: latest ? e.actor : old.changedBy,
+            changedSeq: latest ? e.seq : old.changedSeq,
           };
           this.assetStatus.set(id, observed === undefined ? next : { ...next, observed });
         }
@@ -111,7 +134,7 @@ export class Projection implements CrisisState {
           id: p.id,
           type: p.type,
           reason: p.reason,
-          appliedAt: e.at,
+          appliedAt: factTimeOf(e),
           appliedBy: e.actor,
           appliedSeq: e.seq,
           ...(p.site === undefined ? {} : { site: p.site }),
@@ -190,15 +213,24 @@ export function foldJournal(entries: Iterable<AnyEntry>): Projection {
 }
 
 /**
- * The state as it was known at `at`: entries whose author time is at or before `at`, in journal
- * order. Author time, not append time: a fact recorded later about 03:25 counts at 03:25.
+ * When what an entry says happened: the `happenedAt` of an asset or measure change recorded late
+ * (`asset set --at 03:50` typed at 10:00), else the author time of the entry.
+ */
+export function factTimeOf(e: AnyEntry): string {
+  if ((e.kind === 'asset.state' || e.kind === 'measure.applied' || e.kind === 'measure.lifted') && e.payload.happenedAt !== undefined) return e.payload.happenedAt;
+  return e.at;
+}
+
+/**
+ * The state as it was at `at`: entries whose fact time (factTimeOf) is at or before `at`, in
+ * journal order. Author time, not append time: a fact recorded later about 03:25 counts at 03:25.
  */
 export function stateAt(entries: Iterable<AnyEntry>, at: string): Projection {
   const limit = Date.parse(at);
   if (Number.isNaN(limit)) throw new CrisisError('invalid-input', `not an ISO time: "${at}"`, { details: [{ path: 'at', message: 'expected an ISO 8601 time such as 2022-05-14T15:00:00+02:00' }] });
   const p = new Projection();
   for (const e of entries) {
-    if (Date.parse(e.at) <= limit) applyOutOfOrder(p, e);
+    if (Date.parse(factTimeOf(e)) <= limit) applyOutOfOrder(p, e);
   }
   return p;
 }

@@ -49,7 +49,7 @@ export function demoTimeline(seed: number = DEFAULT_SEED, estate: DemoEstate = g
     add(label, at, actor, 'log.note', { type, text, ...(source === undefined ? {} : { source }) });
   const [alertA, alertB] = plan.alertingSites;
 
-  add('init', DEMO_START, 'it-oncall', 'crisis.initialised', { name: 'Cyberattack of 14 May 2022', organisation: DEMO_ORGANISATION, demo: true });
+  add('init', DEMO_START, 'it-oncall', 'crisis.initialised', { name: 'Cyberattack of 14 May 2022', organisation: DEMO_ORGANISATION, demo: true, timeZone: 'Europe/Brussels' });
   add('estate', DEMO_START, 'system', 'estate.upserted', {
     sources: [{ file: `demo-estate(seed=${seed})`, sha256: '' }],
     sites: estate.sites,
@@ -107,7 +107,8 @@ export function demoTimeline(seed: number = DEFAULT_SEED, estate: DemoEstate = g
   note('press', DEMO_PRESS_CONFERENCE, 'communication', 'communication', "Press conference: 'phase 2': identify the origin of the attack and plug the breach before restarting or restoring the IT systems. Vital services preserved: intensive care, dialysis, operating theatres, emergency rooms and coronary angiography work. Radiology and the laboratory are the most impacted: X-rays still possible, lab tests slower. Switchboard down, direct numbers work.");
   note('no-ransom', DEMO_PRESS_CONFERENCE, 'it-director', 'fact', 'No ransom demand received. No indication so far that patient or resident data has been stolen.');
   note('pending', DEMO_PENDING_DECISION, 'crisis-cell', 'decision', 'PENDING: postpone or cancel consultations and operative activities from Monday. To be decided at the beginning of next week; input from the Sunday meeting.');
-  note('sunday', DEMO_SUNDAY_MEETING, 'crisis-cell', 'action', 'Crisis meeting: consultations and surgery for the coming week; restart priorities.');
+  // The Sunday meeting is on the agenda (meeting M2), not in the journal: the demo's clock starts at
+  // Saturday 15:00, and a journal entry written "on Sunday" would lie in its future.
   return out;
 }
 

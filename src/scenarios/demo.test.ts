@@ -98,7 +98,11 @@ describe('demo organisation', () => {
     assert.ok(drafts.some((d) => d.kind === 'log.note' && /governor/i.test((d as EntryDraft<'log.note'>).payload.text)));
     assert.ok(drafts.some((d) => d.kind === 'log.note' && /judicial police/i.test((d as EntryDraft<'log.note'>).payload.text)));
     assert.ok(drafts.some((d) => d.kind === 'log.note' && /CERT/.test((d as EntryDraft<'log.note'>).payload.text)));
-    assert.ok(drafts.some((d) => d.at.startsWith('2022-05-15') && d.kind === 'log.note'), 'the Sunday meeting');
+    // Issue 11: the Sunday meeting is scheduled (meeting M2), no longer a note dated Sunday: the demo's
+    // clock starts on Saturday at 15:00, and no entry may lie in its future.
+    const all = buildDemoJournal();
+    assert.ok(all.some((d) => d.kind === 'meeting.scheduled' && (d as EntryDraft<'meeting.scheduled'>).payload.at === '2022-05-15T10:00:00+02:00'), 'the Sunday meeting');
+    assert.ok(all.every((d) => Date.parse(d.at) <= Date.parse(DEMO_BOARD_AT)), 'nothing written after the demo clock starts');
   });
 
   it("reproduces the article's board at 15:00 from asset states and measures", () => {

@@ -4,12 +4,11 @@
  * or reloading costs one computation per change, not one per request.
  */
 import type { CrisisApp } from '../app/crisis-app.ts';
-import { whatIfChange, whatIfOf } from '../app/board.ts';
-import { CrisisError } from '../core/errors.ts';
-import type { ServiceId } from '../core/ids.ts';
+import { explanationOf, whatIfChange, whatIfOf } from '../app/board.ts';
 import type { CrisisState } from '../core/state.ts';
 import { ImpactEngine } from '../core/impact/index.ts';
-import type { ImpactCell, WhatIfResult } from '../core/impact/index.ts';
+import type { CellExplanation, ImpactCell, WhatIfReport, WhatIfResult } from '../core/impact/index.ts';
+import type { Lang } from '../core/i18n/index.ts';
 import { gzipSync } from 'node:zlib';
 
 /** One change to preview: the input of the command it previews. */
@@ -50,11 +49,11 @@ export class BoardService {
     return { seq: state.lastSeq, at: state.lastAt, ...new ImpactEngine(state).board({ causes: 'none' }) };
   }
 
-  /** One cell with its cause chains, now or in a past state. */
-  cell(id: string, state?: CrisisState): ImpactCell {
-    const c = (state ? new ImpactEngine(state) : this.engine).cell(id as ServiceId);
-    if (!c) throw new CrisisError('not-found', `no service "${id}" on the board`, { details: [{ path: 'id', message: 'unknown service' }] });
-    return c;
+  /** One cell with its cause chains and its explanation for people (in `lang`), now or in a past state. */
+  cell(id: string, state?: CrisisState, lang: Lang = 'en'): ImpactCell & { readonly explanation: CellExplanation } {
+    const s = state ?? this.app.liveProjection;
+    const { cell, explanation } = explanationOf(s, id, { lang, engine: state ? new ImpactEngine(state) : this.engine });
+    return { ...cell, explanation };
   }
 
   /**
@@ -62,7 +61,7 @@ export class BoardService {
    * payload the command would write by the app layer's own builders (app/board.ts), folded by the
    * real fold on a fork of the live engine.
    */
-  whatIf(raw: unknown): WhatIfResult & { readonly assets: number } {
-    return whatIfOf(this.app.liveProjection, [raw], this.app.clockNow(), this.engine);
+  whatIf(raw: unknown, lang: Lang = 'en'): WhatIfResult & { readonly assets: number; readonly report: WhatIfReport } {
+    return whatIfOf(this.app.liveProjection, [raw], this.app.clockNow(), this.engine, lang);
   }
 }

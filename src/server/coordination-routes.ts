@@ -14,7 +14,8 @@ import { validate } from '../app/validate.ts';
 import type { AnyEntry } from '../core/journal.ts';
 import { clientEntry } from './live.ts';
 import type { Route, RouteCtx } from './router.ts';
-import { ok } from './router.ts';
+import { LANG_QUERY, ok } from './router.ts';
+import { zoneOf } from '../app/describe-entry.ts';
 
 type Command = (app: CrisisApp, actor: Actor, input: unknown) => Promise<AnyEntry>;
 
@@ -59,18 +60,20 @@ function atOf(ctx: RouteCtx): string {
   return ctx.app.clockNow();
 }
 
-const AT_QUERY = [{ name: 'at', description: 'ISO time with offset the report describes; default now (the demo: its own running clock)', schema: { type: 'string', format: 'date-time' } }] as const;
-const TZ = 'Europe/Brussels';
+const AT_QUERY = [
+  { name: 'at', description: 'ISO time with offset the report describes; default now (the demo: its own running clock)', schema: { type: 'string', format: 'date-time' } },
+  LANG_QUERY,
+] as const;
 
 export const COORDINATION_ROUTES: readonly Route[] = [
   ...COMMANDS.map(([path, action, fn, body, summary]): Route => ({
     method: 'POST', path, tag: 'coordination', access: action, body, summary, errors: [400, 404, 409],
-    handler: async (ctx) => ok({ entry: clientEntry(await fn(ctx.app, ctx.actor as Actor, ctx.body)) }, 201),
+    handler: async (ctx) => ok({ entry: clientEntry(await fn(ctx.app, ctx.actor as Actor, ctx.body), ctx.lang, ctx.app.liveProjection) }, 201),
   })),
   {
     method: 'GET', path: '/api/clock', tag: 'coordination', access: 'board.read',
-    summary: 'The time reports describe by default (a demo runs its own clock from the article\'s moment)',
-    handler: (ctx) => ok({ now: ctx.app.clockNow(), demo: ctx.app.liveProjection.crisis?.demo === true }),
+    summary: 'The time reports describe by default (a demo runs its own clock from the article\'s moment) and the crisis\'s time zone',
+    handler: (ctx) => ok({ now: ctx.app.clockNow(), demo: ctx.app.liveProjection.crisis?.demo === true, timeZone: zoneOf(ctx.app.liveProjection) }),
   },
   {
     method: 'GET', path: '/api/coordination', tag: 'coordination', access: 'board.read', query: AT_QUERY, errors: [400],
@@ -84,21 +87,21 @@ export const COORDINATION_ROUTES: readonly Route[] = [
   {
     method: 'GET', path: '/api/clocks', tag: 'coordination', access: 'board.read', query: AT_QUERY, errors: [400, 409],
     summary: 'Regulatory clocks (NIS2 early warning, notification, final report; GDPR art. 33) with their deadlines',
-    handler: async (ctx) => ok(plain(await co.clocksAt(ctx.app, { at: atOf(ctx), timeZone: TZ }))),
+    handler: async (ctx) => ok(plain(await co.clocksAt(ctx.app, { at: atOf(ctx), lang: ctx.lang }))),
   },
   {
     method: 'GET', path: '/api/sitrep', tag: 'coordination', access: 'board.read', query: AT_QUERY, errors: [400, 409],
     summary: 'The situation report model (board summary, decisions, actions, clocks, communications)',
-    handler: async (ctx) => ok(plain(await co.sitrepAt(ctx.app, { at: atOf(ctx), timeZone: TZ }))),
+    handler: async (ctx) => ok(plain(await co.sitrepAt(ctx.app, { at: atOf(ctx), lang: ctx.lang }))),
   },
   {
     method: 'GET', path: '/api/agenda', tag: 'coordination', access: 'board.read', query: [...AT_QUERY, { name: 'meeting', description: 'meeting id; default the next one', schema: { type: 'string' } }], errors: [400, 404, 409],
     summary: 'The agenda of a meeting: board changes since the last one, due actions, pending decisions, clocks',
-    handler: async (ctx) => ok(plain(await co.agendaFor(ctx.app, { at: atOf(ctx), timeZone: TZ, ...(ctx.query.get('meeting') ? { meeting: ctx.query.get('meeting') ?? '' } : {}) }))),
+    handler: async (ctx) => ok(plain(await co.agendaFor(ctx.app, { at: atOf(ctx), lang: ctx.lang, ...(ctx.query.get('meeting') ? { meeting: ctx.query.get('meeting') ?? '' } : {}) }))),
   },
   {
     method: 'GET', path: '/api/packs/:site', tag: 'coordination', access: 'board.read', query: AT_QUERY, errors: [400, 404, 409],
     summary: 'The downtime pack of a site: services down or degraded, their procedures, direct numbers',
-    handler: async (ctx) => ok(plain(await co.downtimePackAt(ctx.app, ctx.params.site ?? '', { at: atOf(ctx), timeZone: TZ }))),
+    handler: async (ctx) => ok(plain(await co.downtimePackAt(ctx.app, ctx.params.site ?? '', { at: atOf(ctx), lang: ctx.lang }))),
   },
 ];

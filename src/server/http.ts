@@ -4,7 +4,9 @@
  * (no stack, no SQL, no file path): unknown errors become a plain 500 `internal`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { codeToHttp, CrisisError } from '../core/errors.ts';
+import { codeToHttp, CrisisError, errorMessageIn, problemIn } from '../core/errors.ts';
+import type { Lang, Say } from '../core/i18n/index.ts';
+import { say, t } from '../core/i18n/index.ts';
 
 /** Error codes the HTTP layer adds to the domain's (codeToHttp covers those). */
 export type HttpOnlyCode = 'payload-too-large' | 'unsupported-media-type' | 'method-not-allowed' | 'too-many-requests' | 'request-timeout' | 'internal';
@@ -15,9 +17,16 @@ export class HttpError extends Error {
     readonly code: HttpOnlyCode | CrisisError['code'],
     message: string,
     readonly headers: Record<string, string> = {},
+    /** The message as a catalogue key, so the client reads it in its language. */
+    readonly say?: Say,
   ) {
     super(message);
   }
+}
+
+/** An HttpError whose message comes from the catalogue (English in `message`). */
+export function httpError(status: number, code: HttpOnlyCode | CrisisError['code'], s: Say, headers: Record<string, string> = {}): HttpError {
+  return new HttpError(status, code, say('en', s), headers, s);
 }
 
 /** Default body limit; routes may raise it (estate import). */
@@ -53,23 +62,28 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly path?: string; readonly details?: readonly { path?: string; message: string }[] };
 }
 
-/** Maps anything thrown to a status and a body a client may see. */
-export function errorResponse(e: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
-  if (e instanceof HttpError) return { status: e.status, body: { error: { code: e.code, message: e.message } }, headers: e.headers };
+/**
+ * Maps anything thrown to a status and a body a client may see, in the client's language: the
+ * error's own catalogue message (else its code's, with the English text), every detail kept.
+ */
+export function errorResponse(e: unknown, lang: Lang = 'en'): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (e instanceof HttpError) return { status: e.status, body: { error: { code: e.code, message: e.say ? say(lang, e.say) : lang === 'en' ? e.message : t(lang, 'error.untranslated', { what: t(lang, `error.code.${e.code}`), message: e.message }) } }, headers: e.headers };
   if (e instanceof CrisisError) {
-    const details = e.details.slice(0, 100).map((d) => ({ ...(d.path === undefined ? {} : { path: d.path }), message: d.message }));
+    const details = e.details.slice(0, 100).map((d) => ({ ...(d.path === undefined ? {} : { path: d.path }), message: problemIn(lang, d).message }));
     const path = e.details.find((d) => d.path !== undefined)?.path;
+    // Infrastructure errors say their code only: their message may name files, hosts or SQL.
+    const hidden = e.code === 'journal-corrupt' || e.code === 'io' || e.code === 'store-unavailable';
     return {
       status: codeToHttp[e.code],
-      body: { error: { code: e.code, message: e.code === 'journal-corrupt' || e.code === 'io' || e.code === 'store-unavailable' ? e.code.replace('-', ' ') : e.message, ...(path === undefined ? {} : { path }), ...(details.length ? { details } : {}) } },
+      body: { error: { code: e.code, message: hidden ? t(lang, `error.code.${e.code}`) : errorMessageIn(lang, e), ...(path === undefined ? {} : { path }), ...(details.length ? { details } : {}) } },
       headers: {},
     };
   }
-  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } }, headers: {} };
+  return { status: 500, body: { error: { code: 'internal', message: t(lang, 'error.code.internal') } }, headers: {} };
 }
 
-export function sendError(res: ServerResponse, e: unknown): void {
-  const { status, body, headers } = errorResponse(e);
+export function sendError(res: ServerResponse, e: unknown, lang: Lang = 'en'): void {
+  const { status, body, headers } = errorResponse(e, lang);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -86,12 +100,12 @@ export async function readJsonBody(req: IncomingMessage, limit = DEFAULT_BODY_LI
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, 'payload-too-large', `request body over ${limit} bytes`, { connection: 'close' });
+    throw httpError(413, 'payload-too-large', { key: 'err.bodyTooLarge', params: { n: limit } }, { connection: 'close' });
   }
   if (type !== 'application/json') {
     // An empty body without a type is a body-less POST (logout, lift): treat as {}.
     if (type === '' && (declared === 0 || (Number.isNaN(declared) && req.headers['transfer-encoding'] === undefined))) return {};
-    throw new HttpError(415, 'unsupported-media-type', 'send the body as application/json');
+    throw httpError(415, 'unsupported-media-type', { key: 'err.sendJson' });
   }
   const body = await readBody(req, limit, idleMs);
   let text: string;
@@ -105,7 +119,7 @@ export async function readJsonBody(req: IncomingMessage, limit = DEFAULT_BODY_LI
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new HttpError(400, 'invalid-input', 'the body is not valid JSON');
+    throw httpError(400, 'invalid-input', { key: 'v.notJson' });
   }
 }
 

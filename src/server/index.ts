@@ -13,10 +13,13 @@ import type { AddressInfo } from 'node:net';
 import type { CrisisApp } from '../app/crisis-app.ts';
 import { isAllowed } from '../app/permissions.ts';
 import type { Action, Actor } from '../app/permissions.ts';
-import { CrisisError } from '../core/errors.ts';
+import { CrisisError, sayError } from '../core/errors.ts';
+import type { Lang } from '../core/i18n/index.ts';
+import { pickLang } from '../core/i18n/index.ts';
+import { forbidden } from '../app/crisis-app.ts';
 import { currentActor } from '../app/accounts.ts';
 import { BoardService } from './board-service.ts';
-import { applySecurityHeaders, BODY_IDLE_MS, DEFAULT_BODY_LIMIT, HttpError, parseCookies, readJsonBody, sendError, sendJson } from './http.ts';
+import { applySecurityHeaders, BODY_IDLE_MS, DEFAULT_BODY_LIMIT, HttpError, httpError, parseCookies, readJsonBody, sendError, sendJson } from './http.ts';
 import { LiveHub } from './live.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route, ServerDeps } from './router.ts';
@@ -74,23 +77,23 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 function checkCrossSite(req: IncomingMessage, route: Route, session: Session | undefined, scheme: string): void {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new CrisisError('forbidden', 'cross-site request refused');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw sayError('forbidden', 'err.crossSite');
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== 'null') {
     let url: URL;
     try {
       url = new URL(origin);
     } catch {
-      throw new CrisisError('forbidden', 'cross-site request refused: bad Origin');
+      throw sayError('forbidden', 'err.crossSite');
     }
     // Scheme too: http://cockpit is another origin than https://cockpit (a page served over plain
     // http on the same name must not write through the TLS one).
-    if (url.protocol !== `${scheme}:` || url.host !== req.headers.host) throw new CrisisError('forbidden', 'cross-site request refused: Origin is not this server');
-  } else if (origin === 'null') throw new CrisisError('forbidden', 'cross-site request refused: opaque Origin');
+    if (url.protocol !== `${scheme}:` || url.host !== req.headers.host) throw sayError('forbidden', 'err.crossSite');
+  } else if (origin === 'null') throw sayError('forbidden', 'err.crossSite');
   if (route.access !== 'public') {
     const token = req.headers['x-csrf-token'];
     if (!session || !sameToken(typeof token === 'string' ? token : undefined, session.csrf)) {
-      throw new CrisisError('forbidden', 'missing or wrong x-csrf-token (reload the page)');
+      throw sayError('forbidden', 'err.csrf');
     }
   }
 }
@@ -153,11 +156,11 @@ export function createCockpit(app: CrisisApp, opts: CockpitOptions = {}): Cockpi
   const openapiJson = JSON.stringify(openApiDocument(ROUTES));
   const files = new StaticFiles(opts.webDir);
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, lang: Lang): Promise<void> {
     const method = req.method ?? 'GET';
     const m = router.match(method, path);
-    if (!m) throw new CrisisError('not-found', `no such endpoint: ${method} ${path}`);
-    if ('allowed' in m) throw new HttpError(405, 'method-not-allowed', `use ${m.allowed.join(' or ')}`, { allow: m.allowed.join(', ') });
+    if (!m) throw sayError('not-found', 'err.noEndpoint', { method, path });
+    if ('allowed' in m) throw httpError(405, 'method-not-allowed', { key: 'err.useMethod', params: { methods: m.allowed.join(' / ') } }, { allow: m.allowed.join(', ') });
     const { route, params } = m;
     if (route.path === '/api/openapi.json') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
@@ -177,14 +180,14 @@ export function createCockpit(app: CrisisApp, opts: CockpitOptions = {}): Cockpi
       }
     }
     if (route.access !== 'public' && !actor) {
-      throw new CrisisError('unauthenticated', token ? 'the session expired: log in again' : 'log in first');
+      throw sayError('unauthenticated', token ? 'err.sessionExpired' : 'err.loginFirst');
     }
     if (WRITE_METHODS.has(method)) checkCrossSite(req, route, session, scheme);
     if (route.access !== 'public' && route.access !== 'session' && actor && !isAllowed(actor.role, route.access as Action)) {
-      throw new CrisisError('forbidden', `${actor.name} (role ${actor.role}) may not ${route.access.replace('.', ' ')}`);
+      throw forbidden(actor, route.access as Action);
     }
     const body = method === 'POST' ? await readJsonBody(req, route.bodyLimit ?? DEFAULT_BODY_LIMIT, bodyIdleMs) : {};
-    const result = await route.handler({ req, res, app, deps, params, query, body, actor, session });
+    const result = await route.handler({ req, res, app, deps, params, query, body, actor, session, lang });
     if (result === undefined) return;
     if (result.raw !== undefined) {
       res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(result.raw), ...result.headers });
@@ -207,17 +210,19 @@ export function createCockpit(app: CrisisApp, opts: CockpitOptions = {}): Cockpi
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
-      sendError(res, new CrisisError('invalid-input', 'bad request target'));
+      sendError(res, sayError('invalid-input', 'err.badTarget'));
       return;
     }
     const path = url.pathname;
     if (path === '/api' || path.startsWith('/api/')) {
-      handleApi(req, res, path, url.searchParams).catch((e: unknown) => {
+      // The client says its language with ?lang= or Accept-Language; what people typed is never translated.
+      const lang = pickLang(url.searchParams.get('lang'), req.headers['accept-language']);
+      handleApi(req, res, path, url.searchParams, lang).catch((e: unknown) => {
         if (!(e instanceof CrisisError) && !(e instanceof HttpError)) {
           // Logged here, never sent: the client gets a plain 500.
           console.error(`crisiscell server: ${req.method} ${path}:`, e);
         }
-        sendError(res, e);
+        sendError(res, e, lang);
         // Unread request bodies (413, 403 before reading) would keep the socket busy.
         if (!req.complete) req.resume();
       });

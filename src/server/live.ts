@@ -13,6 +13,9 @@
 import type { ServerResponse } from 'node:http';
 import type { CrisisApp } from '../app/crisis-app.ts';
 import type { AnyEntry } from '../core/journal.ts';
+import type { CrisisState } from '../core/state.ts';
+import type { Lang } from '../core/i18n/index.ts';
+import { describeEntry } from '../app/describe-entry.ts';
 
 const RING = 2000;
 /** More missed entries than this and the client reloads instead. */
@@ -24,28 +27,35 @@ export const SSE_MAX_BUFFER = 512 * 1024;
 
 interface Encoded {
   readonly seq: number;
-  readonly text: string;
+  readonly entry: AnyEntry;
+  /** The SSE frame per language, made when a client of that language first needs it. */
+  readonly text: Partial<Record<Lang, string>>;
 }
 
 interface Client {
   readonly res: ServerResponse;
+  readonly lang: Lang;
   /** Session token the stream belongs to: logout or revocation ends the stream. */
   readonly token: string | undefined;
   sentSeq: number;
 }
 
-/** What a client sees of an entry: account hashes redacted, estate imports reduced to counts (they can be megabytes). */
-export function clientEntry(e: AnyEntry): unknown {
+/**
+ * What a client sees of an entry: estate imports reduced to counts (they can be megabytes), and
+ * the entry said in the client's language (`description`), its times in the crisis's zone.
+ */
+export function clientEntry(e: AnyEntry, lang: Lang = 'en', state?: Pick<CrisisState, 'crisis'>): unknown {
+  const description = describeEntry(e, lang, state);
   if (e.kind === 'estate.upserted') {
     const p = e.payload;
     const count = (x: unknown): number => (Array.isArray(x) ? x.length : 0);
-    return { ...e, payload: { sources: p.sources, counts: { sites: count(p.sites), services: count(p.services), assets: count(p.assets), needs: count(p.needs) } } };
+    return { ...e, payload: { sources: p.sources, counts: { sites: count(p.sites), services: count(p.services), assets: count(p.assets), needs: count(p.needs) } }, description };
   }
-  return e;
+  return { ...e, description };
 }
 
 function encode(e: AnyEntry): Encoded {
-  return { seq: e.seq, text: `id: ${e.seq}\nevent: entry\ndata: ${JSON.stringify(clientEntry(e))}\n\n` };
+  return { seq: e.seq, entry: e, text: {} };
 }
 
 export interface LiveOptions {
@@ -128,10 +138,14 @@ export class LiveHub {
     let out = '';
     for (const b of batch) {
       if (b.seq <= c.sentSeq) continue;
-      out += b.text;
+      out += this.frame(b, c.lang);
       c.sentSeq = b.seq;
     }
     if (out) this.write(c, out);
+  }
+
+  private frame(b: Encoded, lang: Lang): string {
+    return (b.text[lang] ??= `id: ${b.seq}\nevent: entry\ndata: ${JSON.stringify(clientEntry(b.entry, lang, this.app.liveProjection))}\n\n`);
   }
 
   /** Writes or drops: a client that lets more than the bound pile up is cut and will resume. */
@@ -164,8 +178,8 @@ export class LiveHub {
     for (const c of this.clients) if (c.token !== undefined && !this.sessionValid(c.token)) this.drop(c, false);
   }
 
-  /** Serves one SSE client, resuming after `lastEventId` when given. */
-  async attach(res: ServerResponse, lastEventId: number | undefined, token?: string): Promise<void> {
+  /** Serves one SSE client, resuming after `lastEventId` when given; entries are described in `lang`. */
+  async attach(res: ServerResponse, lastEventId: number | undefined, token?: string, lang: Lang = 'en'): Promise<void> {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -173,7 +187,7 @@ export class LiveHub {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    const client: Client = { res, token, sentSeq: lastEventId ?? this.lastSeq };
+    const client: Client = { res, lang, token, sentSeq: lastEventId ?? this.lastSeq };
     let closed = false;
     const drop = (): void => {
       closed = true;
@@ -197,12 +211,12 @@ export class LiveHub {
             const start = client.sentSeq - ringFirst + 1;
             const slice = this.ring.slice(start, start + REPLAY_PAGE);
             if (slice.length === 0) break;
-            for (const b of slice) out += b.text;
+            for (const b of slice) out += this.frame(b, lang);
             client.sentSeq = slice[slice.length - 1]?.seq ?? client.sentSeq;
           } else {
             const page = await this.app.store.read(client.sentSeq, Math.min(REPLAY_PAGE, ringFirst - 1 - client.sentSeq));
             if (page.length === 0) break;
-            for (const e of page) out += encode(e).text;
+            for (const e of page) out += this.frame(encode(e), lang);
             client.sentSeq = page[page.length - 1]?.seq ?? client.sentSeq;
           }
           if (!res.write(out)) {

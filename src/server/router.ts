@@ -10,6 +10,7 @@ import type { LoginGuard, Session, SessionStore } from './sessions.ts';
 import type { LiveHub } from './live.ts';
 import type { BoardService } from './board-service.ts';
 import type { IntegrityWatch } from './integrity-watch.ts';
+import type { Lang } from '../core/i18n/index.ts';
 
 /** Who may call a route: anyone, anyone logged in, or the roles the PERMISSIONS table gives an action. */
 export type Access = 'public' | 'session' | Action;
@@ -26,6 +27,8 @@ export interface RouteCtx {
   /** Present on every route but `public` ones. */
   readonly actor: Actor | undefined;
   readonly session: Session | undefined;
+  /** The client's language: the `lang` parameter, else Accept-Language, else English. */
+  readonly lang: Lang;
 }
 
 export interface ServerDeps {
@@ -61,6 +64,9 @@ export interface Route {
 }
 
 export const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+
+/** The `lang` parameter every route takes (else Accept-Language): words of reports, descriptions and errors. */
+export const LANG_QUERY = { name: 'lang', description: 'en, fr or nl: the language of descriptions, reports and error messages (default: Accept-Language, else en)', schema: { type: 'string', enum: ['en', 'fr', 'nl'] } } as const;
 
 interface Compiled {
   readonly route: Route;

@@ -10,15 +10,18 @@ import type { Actor, Role } from '../app/permissions.ts';
 import { assetSetInput, initInput, measureInput, noteInput } from '../app/schemas.ts';
 import { validate } from '../app/validate.ts';
 import { CrisisError } from '../core/errors.ts';
+import { sayError } from '../core/errors.ts';
+import type { AnyEntry } from '../core/journal.ts';
+import { zoneOf } from '../app/describe-entry.ts';
 import type { AssetId } from '../core/ids.ts';
 import { statusOf } from '../core/state.ts';
-import { ASSET_KINDS, RECOVERY_STATES, SECURITY_STATES } from '../core/model.ts';
+import { ASSET_KINDS, OBSERVATIONS, RECOVERY_STATES, SECURITY_STATES } from '../core/model.ts';
 import { addUser, authenticate, changeOwnPassword, changeRole, currentActor, disableUser, listUsers, loginInput, ownPasswordInput, passwordSetInput, setPassword, userAddInput, userDisableInput, userRoleInput } from '../app/accounts.ts';
 import { whatIfInput } from './board-service.ts';
 import { clientEntry } from './live.ts';
-import { clientIp, HttpError } from './http.ts';
+import { clientIp, httpError } from './http.ts';
 import type { Route, RouteCtx } from './router.ts';
-import { ok } from './router.ts';
+import { LANG_QUERY, ok } from './router.ts';
 import { COORDINATION_ROUTES } from './coordination-routes.ts';
 import { evidenceInput, evidenceOf, evidenceSummaryOf, recordEvidence } from '../app/evidence.ts';
 
@@ -36,28 +39,32 @@ const intParam = (q: URLSearchParams, name: string, dflt: number, max: number): 
   if (raw === null || raw === '') return dflt;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new CrisisError('invalid-input', `${name}: expected a whole number from 0 to ${max}`, { details: [{ path: name, message: `expected a whole number from 0 to ${max}` }] });
+    throw sayError('invalid-input', 'error.field', { path: name, message: { key: 'v.wholeNumber', params: { max } } }, { details: [{ path: name, message: `expected a whole number from 0 to ${max}`, say: { key: 'v.wholeNumber', params: { max } } }] });
   }
   return n;
 };
 
 const need = <T>(v: T | undefined): T => {
-  if (v === undefined) throw new CrisisError('unauthenticated', 'log in first');
+  if (v === undefined) throw sayError('unauthenticated', 'err.loginFirst');
   return v;
 };
+
+/** An entry as the client sees it: described in its language, times in the crisis's zone. */
+const out = (ctx: RouteCtx, e: AnyEntry): unknown => clientEntry(e, ctx.lang, ctx.app.liveProjection);
 
 function permissionsOf(role: Role): string[] {
   return ACTIONS.filter((a) => isAllowed(role, a));
 }
 
-function sessionBody(actor: Actor, csrf: string): unknown {
-  return { user: { name: actor.name, role: actor.role }, csrf, permissions: permissionsOf(actor.role) };
+function sessionBody(ctx: RouteCtx, actor: Actor, csrf: string): unknown {
+  // The zone every time is shown in, and the language the server answers in, for the web to follow.
+  return { user: { name: actor.name, role: actor.role }, csrf, permissions: permissionsOf(actor.role), timeZone: zoneOf(ctx.app.liveProjection), lang: ctx.lang };
 }
 
 function assetRow(ctx: RouteCtx, id: AssetId): unknown {
   const s = ctx.app.liveProjection;
   const a = s.assets.get(id);
-  if (!a) throw new CrisisError('not-found', `no asset "${id}"`, { details: [{ path: 'id', message: 'unknown asset' }] });
+  if (!a) throw sayError('not-found', 'err.noAssetId', { id }, { path: 'id' });
   const st = statusOf(s, id);
   // Evidence from hunts: the sum-up, and each entry with its detection references.
   const evidence = evidenceOf(s, id);
@@ -79,6 +86,7 @@ function crisisSummary(ctx: RouteCtx): unknown {
   }
   return {
     crisis: s.crisis ?? null,
+    timeZone: zoneOf(s),
     seq: s.lastSeq,
     at: s.lastAt,
     counts: { sites: s.sites.size, services: s.services.size, assets: s.assets.size, needs: s.needs.size, entries: s.entryCount },
@@ -110,7 +118,7 @@ export const CORE_ROUTES: readonly Route[] = [
       const name = v.name.toLowerCase();
       // Reserved before the password is checked: parallel guesses count against each other.
       const r = ctx.deps.loginGuard.reserve(ip, name);
-      if ('retryAfter' in r) throw new HttpError(429, 'too-many-requests', `too many failed logins; try again in ${r.retryAfter} s`, { 'retry-after': String(r.retryAfter) });
+      if ('retryAfter' in r) throw httpError(429, 'too-many-requests', { key: 'err.tooManyLogins', params: { s: r.retryAfter } }, { 'retry-after': String(r.retryAfter) });
       let actor: Actor | undefined;
       let userSeq = 0;
       try {
@@ -123,14 +131,14 @@ export const CORE_ROUTES: readonly Route[] = [
       }
       if (!actor) {
         r.ticket.failed();
-        throw new CrisisError('unauthenticated', 'wrong name or password');
+        throw sayError('unauthenticated', 'err.wrongLogin');
       }
       r.ticket.succeeded();
       // A fresh token at every login: a token planted before login (fixation) is never promoted.
       ctx.deps.sessions.delete(ctx.session?.token);
       const s = ctx.deps.sessions.create(actor.name, userSeq);
       const cookie = `${SESSION_COOKIE}=${s.token}; Path=/; HttpOnly; SameSite=Strict${ctx.deps.secureCookies ? '; Secure' : ''}`;
-      return { status: 200, body: sessionBody(actor, s.csrf), headers: { 'set-cookie': cookie } };
+      return { status: 200, body: sessionBody(ctx, actor, s.csrf), headers: { 'set-cookie': cookie } };
     },
   },
   {
@@ -144,7 +152,7 @@ export const CORE_ROUTES: readonly Route[] = [
   {
     method: 'GET', path: '/api/session', tag: 'session', access: 'session',
     summary: 'Who is logged in, their role, what they may do, and the CSRF token to echo in x-csrf-token',
-    handler: (ctx) => ok(sessionBody(need(ctx.actor), need(ctx.session).csrf)),
+    handler: (ctx) => ok(sessionBody(ctx, need(ctx.actor), need(ctx.session).csrf)),
   },
   {
     method: 'GET', path: '/api/events', tag: 'live', access: 'journal.read', produces: 'text/event-stream',
@@ -155,7 +163,7 @@ export const CORE_ROUTES: readonly Route[] = [
       const raw = typeof header === 'string' && header !== '' ? header : ctx.query.get('since');
       const n = raw === null || raw === undefined || raw === '' ? undefined : Number(raw);
       const last = n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
-      await ctx.deps.live.attach(ctx.res, last, ctx.session?.token);
+      await ctx.deps.live.attach(ctx.res, last, ctx.session?.token, ctx.lang);
       return undefined;
     },
   },
@@ -181,17 +189,18 @@ export const CORE_ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', path: '/api/board/cells/:id', tag: 'board', access: 'board.read', errors: [400, 404],
-    summary: 'One cell (service at a site) with its cause chains, procedures and at-risk reasons; `at` as for the board',
-    query: [{ name: 'at', description: 'ISO time with offset: the cell as it was known then', schema: { type: 'string', format: 'date-time' } }],
+    summary: 'One cell (service at a site) with its cause chains, procedures, at-risk reasons, and `explanation`: procedures first, one line per distinct cause with the services it hits and its hosts (or "and N more" with the asset filter), risks, glossary, in the client\'s language; `at` as for the board',
+    query: [{ name: 'at', description: 'ISO time with offset: the cell as it was known then', schema: { type: 'string', format: 'date-time' } }, LANG_QUERY],
     async handler(ctx) {
       const at = ctx.query.get('at');
-      return ok(ctx.deps.board.cell(ctx.params.id ?? '', at ? await ctx.app.stateAt(at) : undefined));
+      return ok(ctx.deps.board.cell(ctx.params.id ?? '', at ? await ctx.app.stateAt(at) : undefined, ctx.lang));
     },
   },
   {
-    method: 'POST', path: '/api/what-if', tag: 'board', access: 'board.read', body: whatIfInput, errors: [400, 404],
-    summary: 'Preview the board change a command would make (asset.state, measure.applied, measure.lifted) without writing anything',
-    handler: (ctx) => ok(ctx.deps.board.whatIf(ctx.body)),
+    method: 'POST', path: '/api/what-if', tag: 'board', access: 'whatif.preview', body: whatIfInput, errors: [400, 404],
+    summary: 'Preview the board change a command would make (asset.state, measure.applied, measure.lifted) without writing anything; `report` says it as the CLI does: board marks (O!, D), risk lines, restore-gate warnings',
+    query: [LANG_QUERY],
+    handler: (ctx) => ok(ctx.deps.board.whatIf(ctx.body, ctx.lang)),
   },
 
   // ---- assets and measures ----
@@ -204,6 +213,7 @@ export const CORE_ROUTES: readonly Route[] = [
       { name: 'kind', description: 'asset kind', schema: { type: 'string', enum: [...ASSET_KINDS] } },
       { name: 'security', description: 'security state', schema: { type: 'string', enum: [...SECURITY_STATES] } },
       { name: 'recovery', description: 'recovery state', schema: { type: 'string', enum: [...RECOVERY_STATES] } },
+      { name: 'observed', description: 'what was last seen of it (the filter of a cell explanation\'s hosts)', schema: { type: 'string', enum: [...OBSERVATIONS] } },
       { name: 'offset', description: 'rows to skip', schema: { type: 'integer', minimum: 0 } },
       { name: 'limit', description: 'rows to return (default 500, max 5000)', schema: { type: 'integer', minimum: 0, maximum: 5000 } },
     ],
@@ -215,10 +225,12 @@ export const CORE_ROUTES: readonly Route[] = [
       const glob = /[*?]/.test(text);
       const security = q.get('security');
       const recovery = q.get('recovery');
+      const observed = q.get('observed');
       const s = ctx.app.liveProjection;
       const rows = ctx.app.listAssets({ ...(q.get('site') ? { site: q.get('site') ?? '' } : {}), ...(q.get('kind') ? { kind: q.get('kind') ?? '' } : {}), ...(glob ? { pattern: text } : {}) }).filter((r) => {
         if (security && r.status.security !== security) return false;
         if (recovery && r.status.recovery !== recovery) return false;
+        if (observed && r.status.observed !== observed) return false;
         if (text && !glob) {
           const a = r.asset;
           return a.id.includes(text) || a.os.toLowerCase().includes(text) || a.zone.toLowerCase().includes(text) || a.roles.some((x) => x.includes(text)) || (a.ip ?? '').includes(text);
@@ -242,7 +254,7 @@ export const CORE_ROUTES: readonly Route[] = [
     summary: 'Change the state of every asset matching a hostname glob (and site/kind/OS filters), as one entry with a reason',
     async handler(ctx) {
       const r = await ctx.app.setAssets(need(ctx.actor), ctx.body);
-      return ok({ entry: clientEntry(r.entry), assets: r.assets }, 201);
+      return ok({ entry: out(ctx, r.entry), assets: r.assets }, 201);
     },
   },
   {
@@ -250,7 +262,7 @@ export const CORE_ROUTES: readonly Route[] = [
     summary: 'Record what a hunt found per host (as `crisiscell hunt --db` does): one evidence entry per matched asset; asset states are unchanged. Returns the entries and the hosts the estate does not know',
     async handler(ctx) {
       const r = await recordEvidence(ctx.app, need(ctx.actor), ctx.body);
-      return ok({ entries: r.entries.map(clientEntry), matched: r.matched, unmatched: r.unmatched }, 201);
+      return ok({ entries: r.entries.map((e) => out(ctx, e)), matched: r.matched, unmatched: r.unmatched }, 201);
     },
   },
   {
@@ -261,22 +273,23 @@ export const CORE_ROUTES: readonly Route[] = [
   {
     method: 'POST', path: '/api/measures/apply', tag: 'assets', access: 'measure.apply', body: measureInput, errors: [400, 404, 409],
     summary: 'Record a network containment measure in force (internet cut, link cut, quarantine)',
-    handler: async (ctx) => ok({ entry: clientEntry(await ctx.app.applyMeasure(need(ctx.actor), ctx.body)) }, 201),
+    handler: async (ctx) => ok({ entry: out(ctx, await ctx.app.applyMeasure(need(ctx.actor), ctx.body)) }, 201),
   },
   {
     method: 'POST', path: '/api/measures/lift', tag: 'assets', access: 'measure.lift', body: measureInput, errors: [400, 404],
     summary: 'Record that a measure is lifted',
-    handler: async (ctx) => ok({ entry: clientEntry(await ctx.app.liftMeasure(need(ctx.actor), ctx.body)) }, 201),
+    handler: async (ctx) => ok({ entry: out(ctx, await ctx.app.liftMeasure(need(ctx.actor), ctx.body)) }, 201),
   },
 
   // ---- logbook ----
   {
     method: 'GET', path: '/api/log', tag: 'logbook', access: 'journal.read', errors: [400],
-    summary: 'The logbook, oldest first: entries after `since`, of the given kinds (`measure.*` allowed), the last `limit`',
+    summary: 'The logbook, oldest first: entries after `since`, of the given kinds (`measure.*` allowed), the last `limit`; each with `description`, the entry in one sentence in the client\'s language',
     query: [
       { name: 'since', description: 'seq to start after', schema: { type: 'integer', minimum: 0 } },
       { name: 'kind', description: 'entry kind or prefix with *; repeatable', schema: { type: 'string' } },
       { name: 'limit', description: 'at most this many, the most recent (default 1000, max 10000)', schema: { type: 'integer', minimum: 1, maximum: 10000 } },
+      LANG_QUERY,
     ],
     async handler(ctx) {
       const since = intParam(ctx.query, 'since', 0, Number.MAX_SAFE_INTEGER);
@@ -290,7 +303,7 @@ export const CORE_ROUTES: readonly Route[] = [
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.write(`{"seq":${seq},"entries":[`);
       for (let i = 0; i < entries.length; i += 250) {
-        const page = entries.slice(i, i + 250).map((e) => JSON.stringify(clientEntry(e))).join(',');
+        const page = entries.slice(i, i + 250).map((e) => JSON.stringify(out(ctx, e))).join(',');
         const more = res.write(i === 0 ? page : `,${page}`);
         if (!more) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
         if (res.destroyed) return undefined;
@@ -303,7 +316,7 @@ export const CORE_ROUTES: readonly Route[] = [
   {
     method: 'POST', path: '/api/notes', tag: 'logbook', access: 'log.note', body: noteInput, errors: [400],
     summary: 'Write a logbook line: a fact, a decision, an action or a communication (optionally at a past time)',
-    handler: async (ctx) => ok({ entry: clientEntry(await ctx.app.note(need(ctx.actor), ctx.body)) }, 201),
+    handler: async (ctx) => ok({ entry: out(ctx, await ctx.app.note(need(ctx.actor), ctx.body)) }, 201),
   },
   {
     method: 'GET', path: '/api/integrity', tag: 'logbook', access: 'journal.read',
@@ -320,7 +333,7 @@ export const CORE_ROUTES: readonly Route[] = [
   {
     method: 'POST', path: '/api/init', tag: 'setup', access: 'crisis.init', body: initInput, errors: [400, 409],
     summary: 'Start the crisis journal (normally done from the CLI before the first account exists)',
-    handler: async (ctx) => ok({ entries: (await ctx.app.init(need(ctx.actor), ctx.body)).map(clientEntry) }, 201),
+    handler: async (ctx) => ok({ entries: (await ctx.app.init(need(ctx.actor), ctx.body)).map((e) => out(ctx, e)) }, 201),
   },
   {
     method: 'POST', path: '/api/estate', tag: 'setup', access: 'estate.import', body: estateInput, bodyLimit: 40 * 1024 * 1024, errors: [400, 413],
@@ -337,7 +350,7 @@ export const CORE_ROUTES: readonly Route[] = [
         return { file: f.file, text: f.text, sha256 };
       });
       const r = await ctx.app.importEstate(need(ctx.actor), files);
-      return ok({ changed: r.changed, unchanged: r.unchanged, entries: r.entries.map(clientEntry) }, r.changed > 0 ? 201 : 200);
+      return ok({ changed: r.changed, unchanged: r.unchanged, entries: r.entries.map((e) => out(ctx, e)) }, r.changed > 0 ? 201 : 200);
     },
   },
 

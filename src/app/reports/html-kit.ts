@@ -76,6 +76,7 @@ thead { display: table-header-group; }
 .st-degraded::before, .st-due-soon::before { content: "\\25B2 "; }
 .st-operational::before, .st-filed::before, .st-working::before { content: "\\25CB "; }
 .st-unknown::before { content: "? "; }
+.st-at-risk::before { content: "! "; }
 .num { white-space: nowrap; font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 10pt; font-weight: bold; }
 .small { font-size: 8pt; }
 .muted { color: #333; }
@@ -102,7 +103,7 @@ ${body}
 `;
 }
 
-/** A status word with its print marker class. */
-export function status(s: string): string {
-  return `<span class="st st-${esc(s.replace(/[^a-z-]/g, ''))}">${esc(s.toUpperCase())}</span>`;
+/** A status word with its print marker class: `s` is the status id (the marker), `words` what is printed (default the id). */
+export function status(s: string, words: string = s): string {
+  return `<span class="st st-${esc(s.replace(/[^a-z-]/g, ''))}">${esc(words.toUpperCase())}</span>`;
 }

@@ -4,9 +4,9 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { CrisisError } from '../../core/errors.ts';
-import type { SiteId } from '../../core/ids.ts';
+import type { AssetId, SiteId } from '../../core/ids.ts';
 import { MEASURE_TYPES } from '../../core/model.ts';
-import { boardOf, cellOf, whatIfOf } from '../../app/board.ts';
+import { boardOf, explanationOf, whatIfOf } from '../../app/board.ts';
 import type { WhatIfChange } from '../../app/board.ts';
 import { describeStoreTarget, openCrisisStore } from '../../main/wiring.ts';
 import type { CrisisApp } from '../../app/crisis-app.ts';
@@ -15,6 +15,7 @@ import { boardToJson, renderBoard, renderDiff, renderWhy } from '../board-text.t
 import { assetsOfCell, evidenceForAssets } from '../../app/evidence.ts';
 import { renderCellEvidence } from '../evidence-text.ts';
 import type { Ctx } from '../context.ts';
+import { whenFor } from '../when.ts';
 import type { CommandSpec } from '../spec.ts';
 import { str } from '../spec.ts';
 
@@ -59,33 +60,36 @@ export const BOARD_COMMANDS: CommandSpec[] = [
     options: { ...atOpt, site: { type: 'string', multiple: true } },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const at = str(v, 'at');
+      const w = whenFor(app, ctx.lang);
+      const at = w.time(v, 'at');
       const state = await app.stateAt(at);
       const sites = Array.isArray(v.site) ? v.site : [];
       for (const s of sites) if (!state.sites.has(s as SiteId)) throw new CrisisError('not-found', `unknown site "${s}" (sites: ${[...state.sites.keys()].join(', ')})`);
       const board = boardOf(state, { causes: ctx.json ? 'non-operational' : 'none', ...(sites.length ? { sites: sites as SiteId[] } : {}) });
-      const when = at ?? state.lastAt;
+      const when = at ?? app.clockNow();
       if (ctx.json) ctx.printJson(boardToJson(board, when));
-      else ctx.out(renderBoard(board, { color: ctx.color, width: termWidth(ctx), at: when }));
+      else ctx.out(renderBoard(board, { color: ctx.color, width: termWidth(ctx), at: w.local(when), lang: ctx.lang }));
       return 0;
     },
   },
   {
     name: 'why',
-    summary: 'why a service is in its state: cause chains down to the asset or measure, procedures in force, evidence from hunts on those assets',
-    usage: 'why <service>@<site> [--at ISO] [--json]',
+    summary: 'why a service is in its state: procedures in force, each distinct cause with the services it hits and its hosts, the risks, evidence from hunts on those assets',
+    usage: 'why <service>@<site> [--at TIME] [--json] [--lang en|fr|nl]',
+    details: '--json prints the cell, its explanation { procedures, causes: [ { text, servicesHit, via, hosts: { shown, more, filter, command } } ], risks, glossary } and its evidence.',
     example: 'crisiscell why laboratory@hsp-north',
     options: { ...atOpt },
     async run(ctx, v, p) {
       const id = p[0];
       if (!id || !id.includes('@')) throw new CrisisError('invalid-input', 'name the service as kind@site, e.g. radiology@hsp-north');
       const app = await ctx.openApp();
-      const state = await app.stateAt(str(v, 'at'));
-      const cell = cellOf(state, id);
-      // Evidence from hunts on the assets the cell's chains and risks go through (evidence.ts).
-      const evidence = evidenceForAssets(state, assetsOfCell(cell));
-      if (ctx.json) ctx.printJson({ ...cell, evidence });
-      else ctx.out(renderWhy(cell) + renderCellEvidence(evidence));
+      const state = await app.stateAt(whenFor(app).time(v, 'at'));
+      const { cell, explanation } = explanationOf(state, id, { lang: ctx.lang });
+      // Evidence from hunts on the assets the cell's causes and risks go through (evidence.ts).
+      const hosts = [...explanation.causes.flatMap((c) => c.hosts?.shown ?? []), ...explanation.risks.flatMap((r) => r.hosts.shown)] as AssetId[];
+      const evidence = evidenceForAssets(state, [...assetsOfCell(cell), ...hosts]);
+      if (ctx.json) ctx.printJson({ ...cell, explanation, evidence });
+      else ctx.out(renderWhy(explanation, cell) + renderCellEvidence(evidence));
       return 0;
     },
   },
@@ -107,9 +111,9 @@ export const BOARD_COMMANDS: CommandSpec[] = [
       if (p.length === 0) throw new CrisisError('invalid-input', 'name at least one change (see crisiscell whatif --help)');
       const changes = p.map(parseChange);
       const app = await ctx.openApp();
-      const diff = whatIfOf(app.state, changes, new Date().toISOString());
+      const diff = whatIfOf(app.state, changes, app.clockNow(), undefined, ctx.lang);
       if (ctx.json) ctx.printJson(diff);
-      else ctx.out(renderDiff(diff));
+      else ctx.out(renderDiff(diff.report));
       return 0;
     },
   },

@@ -44,8 +44,12 @@ describe('crisiscell coordination commands', () => {
     const id = /draft (C\d+)/.exec(r.out)?.[1] ?? '';
     const refused = await run(['comms', 'approve', id, '--db', db]);
     assert.equal(refused.code, 4);
-    assert.match(refused.err, /may not comms approve/);
-    const ok = await run(['comms', 'approve', id, '--db', db], { CRISISCELL_ROLE: 'comms' });
+    assert.match(refused.err, /may not approve communications/);
+    // Four eyes: the drafter may not approve their own draft, even with the right role.
+    const own = await run(['comms', 'approve', id, '--db', db], { CRISISCELL_ROLE: 'comms' });
+    assert.equal(own.code, 4);
+    assert.match(own.err, /four eyes: C\d+ was drafted by cli:/);
+    const ok = await run(['comms', 'approve', id, '--db', db], { CRISISCELL_ROLE: 'comms', CRISISCELL_ACTOR: 'claire' });
     assert.equal(ok.code, 0, ok.err);
   });
 

@@ -10,7 +10,6 @@ import type { AnyEntry } from '../../core/journal.ts';
 import type { RegulatoryClock } from '../../core/clocks/clocks.ts';
 import { describeClock } from '../../core/clocks/clocks.ts';
 import { isOverdue } from '../../core/coordination/coordination-state.ts';
-import { formatLocal } from '../../core/clocks/time.ts';
 import { COMMS_TEMPLATES } from '../../core/reports/templates.ts';
 import * as co from '../../app/coordination.ts';
 import { renderSitrepMarkdown } from '../../app/reports/sitrep-markdown.ts';
@@ -18,11 +17,14 @@ import { renderSitrepHtml } from '../../app/reports/sitrep-html.ts';
 import { renderPackHtml } from '../../app/reports/pack-html.ts';
 import { htmlToPdf } from '../../app/reports/pdf.ts';
 import type { Ctx } from '../context.ts';
+import { describeEntry } from '../../app/describe-entry.ts';
+import type { When } from '../when.ts';
+import { whenFor } from '../when.ts';
+import { label } from '../../core/i18n/index.ts';
 import type { CommandSpec, Options, Values } from '../spec.ts';
 import { str } from '../spec.ts';
 import { table } from '../text.ts';
 
-const TZ = 'Europe/Brussels';
 const s = { type: 'string' as const };
 const many = { type: 'string' as const, multiple: true as const };
 const atOpt: Options = { at: s };
@@ -52,7 +54,6 @@ function intOpt(v: Values, k: string): number | undefined {
   return n;
 }
 
-const local = (iso: string | undefined) => (iso ? formatLocal(iso, TZ) : '');
 
 function done(ctx: Ctx, e: AnyEntry, text: string): number {
   if (ctx.json) ctx.printJson(e);
@@ -67,9 +68,9 @@ function writer(
   usage: string,
   example: string,
   options: Options,
-  input: (v: Values, p: string[]) => unknown,
+  input: (v: Values, p: string[], w: When) => unknown,
   call: (app: Awaited<ReturnType<Ctx['openApp']>>, actor: ReturnType<Ctx['actor']>, input: unknown) => Promise<AnyEntry>,
-  say: (e: AnyEntry) => string,
+  say: (e: AnyEntry, w: When) => string,
   details?: string,
 ): CommandSpec {
   return {
@@ -80,10 +81,10 @@ function writer(
     options,
     ...(details ? { details } : {}),
     async run(ctx, v, p) {
-      const i = input(v, p);
       const app = await ctx.openApp();
-      const e = await call(app, ctx.actor(), i);
-      return done(ctx, e, say(e));
+      const w = whenFor(app, ctx.lang);
+      const e = await call(app, ctx.actor(), input(v, p, w));
+      return done(ctx, e, say(e, w));
     },
   };
 }
@@ -94,9 +95,9 @@ function idOf(e: AnyEntry): string {
   return typeof p.id === 'string' ? p.id : '';
 }
 
-function printClocks(ctx: Ctx, at: string, clocks: readonly RegulatoryClock[]): void {
-  ctx.out(`Regulatory clocks at ${local(at)} (${TZ})`);
-  ctx.out(table(['CLOCK', 'AUTHORITY', 'STATUS', 'DUE / FILED'], clocks.map((k) => [k.title, k.authority, k.status.toUpperCase(), describeClock(k, TZ)])));
+function printClocks(ctx: Ctx, w: When, at: string, clocks: readonly RegulatoryClock[]): void {
+  ctx.out(`Regulatory clocks at ${w.local(at)} (${w.zone})`);
+  ctx.out(table(['CLOCK', 'AUTHORITY', 'STATUS', 'DUE / FILED'], clocks.map((k) => [k.title, k.authority, label(ctx.lang, 'clockStatus', k.status).toUpperCase(), describeClock(k, w.zone, ctx.lang)])));
   for (const k of clocks) {
     for (const n of k.notes) ctx.out(`  ${k.title}: ${n}`);
     if (k.status !== 'filed' && k.status !== 'not-applicable' && k.draft.missing.length > 0) ctx.out(`  ${k.title}: still missing in the draft: ${k.draft.missing.join('; ')}`);
@@ -132,9 +133,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'decision open <question> [--option TEXT]... [--service KIND@SITE]... [--site S]... [--review-at ISO] [--owner POSITION] [--at ISO]',
     'crisiscell decision open "Postpone consultations and surgery from Monday?" --option maintain --option postpone --service consultations@hsp-north --review-at 2022-05-16T08:00:00+02:00',
     { option: many, service: many, site: many, 'review-at': s, owner: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the question');
-      return { question: p.join(' '), options: list(v, 'option'), services: list(v, 'service'), sites: list(v, 'site'), reviewAt: str(v, 'review-at'), owner: str(v, 'owner'), at: str(v, 'at') };
+      return { question: p.join(' '), options: list(v, 'option'), services: list(v, 'service'), sites: list(v, 'site'), reviewAt: w.time(v, 'review-at', 'future'), owner: str(v, 'owner'), at: w.time(v, 'at') };
     },
     co.openDecision,
     (e) => `decision ${idOf(e)} opened (pending)`,
@@ -145,28 +146,36 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'decision decide <id> <decision> --rationale "..." --position POSITION --person NAME [--decided-at ISO] [--review-at ISO]',
     'crisiscell decision decide D1 "Postpone non-urgent consultations and surgery" --rationale "no lab results in time" --position commander --person "A. Lambert"',
     { rationale: s, position: s, person: s, 'decided-at': s, 'review-at': s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 2, 'the decision id and the decision');
-      return { id: p[0], decision: p.slice(1).join(' '), rationale: str(v, 'rationale') ?? '', position: str(v, 'position') ?? '', person: str(v, 'person') ?? '', decidedAt: str(v, 'decided-at'), reviewAt: str(v, 'review-at'), at: str(v, 'at') };
+      return { id: p[0], decision: p.slice(1).join(' '), rationale: str(v, 'rationale') ?? '', position: str(v, 'position') ?? '', person: str(v, 'person') ?? '', decidedAt: w.time(v, 'decided-at'), reviewAt: w.time(v, 'review-at', 'future'), at: w.time(v, 'at') };
     },
     co.decide,
     (e) => `decision ${idOf(e)} made`,
   ),
   {
     name: 'decision list',
-    summary: 'decisions, pending first',
-    usage: 'decision list [--pending] [--at ISO] [--json]',
+    summary: 'decisions, pending first, each said in one line: who decided, and who recorded it on their behalf',
+    usage: 'decision list [--pending] [--at ISO] [--json] [--lang en|fr|nl]',
     example: 'crisiscell decision list --pending',
     options: { pending: { type: 'boolean' }, ...atOpt },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const { view, at } = await co.coordinationAt(app, str(v, 'at'));
+      const w = whenFor(app, ctx.lang);
+      const { view, at } = await co.coordinationAt(app, w.time(v, 'at'));
       const rows = [...view.decisions.values()].filter((d) => v.pending !== true || d.made === undefined).sort((a, b) => Number(a.made !== undefined) - Number(b.made !== undefined));
-      if (ctx.json) ctx.printJson(rows);
-      else {
-        ctx.out(table(['ID', 'STATUS', 'QUESTION', 'DECISION', 'BY', 'REVIEW'], rows.map((d) => [d.id, d.made ? 'decided' : 'PENDING', d.question, d.made?.decision ?? d.options.join(' / '), d.made ? `${d.made.decidedBy.person} (${d.made.decidedBy.position}) ${local(d.made.decidedAt)}` : '', local(d.reviewAt)])));
-        ctx.out(`${rows.length} decision(s) at ${local(at)}`);
+      if (ctx.json) {
+        ctx.printJson(rows);
+        return 0;
       }
+      // Each decision as the logbook says it: the description of its last entry (opened, or made).
+      const last = new Map<string, AnyEntry>();
+      for (const e of await app.log({ kinds: ['decision.*'] })) if (Date.parse(e.at) <= Date.parse(at)) last.set((e.payload as { id: string }).id, e);
+      ctx.out(table(['ID', 'STATUS', 'REVIEW BY', 'DECISION'], rows.map((d) => {
+        const e = last.get(d.id);
+        return [d.id, d.made ? 'decided' : 'PENDING', w.local(d.reviewAt), e ? describeEntry(e, ctx.lang, app.state) : d.question];
+      }), { wrap: 3 }));
+      ctx.out(`${rows.length} decision(s) at ${w.local(at)}`);
       return 0;
     },
   },
@@ -177,9 +186,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'action add <title> --owner-position POSITION [--owner NAME] [--due ISO] [--status open|in-progress] [--asset HOST]... [--service KIND@SITE]... [--decision ID]... [--at ISO]',
     'crisiscell action add "Image the PACS server before any wipe" --owner-position it --due 2022-05-15T18:00:00+02:00 --asset srv-pacs-01',
     { 'owner-position': s, owner: s, due: s, status: s, asset: many, service: many, decision: many, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the title');
-      return { title: p.join(' '), ownerPosition: str(v, 'owner-position') ?? '', owner: str(v, 'owner'), due: str(v, 'due'), status: str(v, 'status'), assets: list(v, 'asset'), services: list(v, 'service'), decisions: list(v, 'decision'), at: str(v, 'at') };
+      return { title: p.join(' '), ownerPosition: str(v, 'owner-position') ?? '', owner: str(v, 'owner'), due: w.time(v, 'due', 'future'), status: str(v, 'status'), assets: list(v, 'asset'), services: list(v, 'service'), decisions: list(v, 'decision'), at: w.time(v, 'at') };
     },
     co.addAction,
     (e) => `action ${idOf(e)} added`,
@@ -190,9 +199,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'action update <id> [--status open|in-progress|done|cancelled] [--due ISO] [--owner-position P] [--owner NAME] [--note TEXT] [--at ISO]',
     'crisiscell action update A1 --status done --note "image on evidence disk 3"',
     { status: s, due: s, 'owner-position': s, owner: s, note: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the action id');
-      return { id: p[0], status: str(v, 'status'), due: str(v, 'due'), ownerPosition: str(v, 'owner-position'), owner: str(v, 'owner'), note: str(v, 'note'), at: str(v, 'at') };
+      return { id: p[0], status: str(v, 'status'), due: w.time(v, 'due', 'future'), ownerPosition: str(v, 'owner-position'), owner: str(v, 'owner'), note: str(v, 'note'), at: w.time(v, 'at') };
     },
     co.updateAction,
     (e) => `action ${idOf(e)} updated`,
@@ -206,14 +215,15 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     options: { all: { type: 'boolean' }, ...atOpt },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const { view, at } = await co.coordinationAt(app, str(v, 'at'));
+      const w = whenFor(app, ctx.lang);
+      const { view, at } = await co.coordinationAt(app, w.time(v, 'at'));
       const rows = [...view.actions.values()]
         .filter((a) => v.all === true || a.status === 'open' || a.status === 'in-progress')
         .sort((a, b) => Number(isOverdue(b, at)) - Number(isOverdue(a, at)) || Date.parse(a.due ?? '9999') - Date.parse(b.due ?? '9999'));
       if (ctx.json) ctx.printJson(rows.map((a) => ({ ...a, overdue: isOverdue(a, at) })));
       else {
-        ctx.out(table(['ID', 'STATUS', 'TITLE', 'OWNER', 'DUE'], rows.map((a) => [a.id, isOverdue(a, at) ? `OVERDUE (${a.status})` : a.status, a.title, `${a.ownerPosition}${a.owner ? ` (${a.owner})` : ''}`, local(a.due)])));
-        ctx.out(`${rows.length} action(s) at ${local(at)}`);
+        ctx.out(table(['ID', 'STATUS', 'TITLE', 'OWNER', 'DUE'], rows.map((a) => [a.id, isOverdue(a, at) ? `OVERDUE (${a.status})` : a.status, a.title, `${a.ownerPosition}${a.owner ? ` (${a.owner})` : ''}`, w.local(a.due)])));
+        ctx.out(`${rows.length} action(s) at ${w.local(at)}`);
       }
       return 0;
     },
@@ -225,9 +235,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'role assign <position> <person> [--period P1] [--reach "+32 470 ..."] [--at ISO]',
     'crisiscell role assign commander "Anne Lambert" --period P1 --reach "+32 470 10 00 01"',
     { period: s, reach: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 2, 'the position and the person');
-      return { position: p[0], person: p.slice(1).join(' '), period: str(v, 'period'), reach: str(v, 'reach'), at: str(v, 'at') };
+      return { position: p[0], person: p.slice(1).join(' '), period: str(v, 'period'), reach: str(v, 'reach'), at: w.time(v, 'at') };
     },
     co.assignRole,
     (e) => (e.kind === 'position.assigned' ? `${e.payload.person} holds ${e.payload.position}${e.payload.period ? ` for ${e.payload.period}` : ''}` : ''),
@@ -240,7 +250,8 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     options: { ...atOpt },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const m = await co.sitrepAt(app, { at: str(v, 'at') });
+      const w = whenFor(app, ctx.lang);
+      const m = await co.sitrepAt(app, { at: w.time(v, 'at'), lang: ctx.lang });
       if (ctx.json) ctx.printJson(m.positions);
       else ctx.out(table(['POSITION', 'HELD BY', 'REACH'], m.positions.map((p) => [p.title, p.person ?? '(vacant)', p.reach ?? ''])));
       return 0;
@@ -252,9 +263,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'role configure <id=Title>...',
     'crisiscell role configure commander="Incident commander" medical="Medical lead" it="IT lead" comms=Communications sterilisation="Sterilisation lead"',
     { ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the positions as id=Title');
-      return { positions: p.map((x) => ({ id: x.split('=')[0] ?? '', title: x.split('=').slice(1).join('=') || (x.split('=')[0] ?? '') })), at: str(v, 'at') };
+      return { positions: p.map((x) => ({ id: x.split('=')[0] ?? '', title: x.split('=').slice(1).join('=') || (x.split('=')[0] ?? '') })), at: w.time(v, 'at') };
     },
     co.configurePositions,
     (e) => (e.kind === 'positions.configured' ? `${e.payload.positions.length} position(s) configured` : ''),
@@ -265,9 +276,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'period open <name> --start ISO --end ISO [--objective TEXT]...',
     'crisiscell period open "Saturday day" --start 2022-05-14T06:00:00+02:00 --end 2022-05-15T10:00:00+02:00 --objective "Keep vital services running"',
     { start: s, end: s, objective: many, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the name of the period');
-      return { name: p.join(' '), start: str(v, 'start'), end: str(v, 'end'), objectives: Array.isArray(v.objective) ? v.objective : [], at: str(v, 'at') };
+      return { name: p.join(' '), start: w.time(v, 'start', 'exact'), end: w.time(v, 'end', 'exact'), objectives: Array.isArray(v.objective) ? v.objective : [], at: w.time(v, 'at') };
     },
     co.openPeriod,
     (e) => `operational period ${idOf(e)} opened`,
@@ -279,12 +290,12 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'meeting schedule <title> --at ISO [--place P] [--attendee A]... [--period P1] [--id M2]',
     'crisiscell meeting schedule "Crisis meeting" --at 2022-05-15T10:00:00+02:00 --place "head office" --attendee commander --attendee medical --attendee police',
     { place: s, attendee: many, period: s, id: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the title');
-      return { id: str(v, 'id'), title: p.join(' '), at: str(v, 'at'), place: str(v, 'place'), attendees: list(v, 'attendee'), period: str(v, 'period') };
+      return { id: str(v, 'id'), title: p.join(' '), at: w.time(v, 'at', 'future'), place: str(v, 'place'), attendees: list(v, 'attendee'), period: str(v, 'period') };
     },
     co.scheduleMeeting,
-    (e) => (e.kind === 'meeting.scheduled' ? `meeting ${e.payload.id} scheduled ${local(e.payload.at)}` : ''),
+    (e, w) => (e.kind === 'meeting.scheduled' ? `meeting ${e.payload.id} scheduled ${w.local(e.payload.at)}` : ''),
   ),
   writer(
     'meeting minutes',
@@ -292,9 +303,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'meeting minutes <id> <minutes text> [--held-at ISO] [--attendee A]... [--at ISO]',
     'crisiscell meeting minutes M2 "Consultations postponed except exceptions; lab and radiology first to restart"',
     { 'held-at': s, attendee: many, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 2, 'the meeting id and the minutes');
-      return { id: p[0], minutes: p.slice(1).join(' '), heldAt: str(v, 'held-at'), attendees: list(v, 'attendee'), at: str(v, 'at') };
+      return { id: p[0], minutes: p.slice(1).join(' '), heldAt: w.time(v, 'held-at'), attendees: list(v, 'attendee'), at: w.time(v, 'at') };
     },
     co.recordMinutes,
     (e) => `minutes of ${idOf(e)} recorded`,
@@ -307,10 +318,11 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     options: { ...atOpt },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const { view } = await co.coordinationAt(app, str(v, 'at'));
+      const w = whenFor(app, ctx.lang);
+      const { view } = await co.coordinationAt(app, w.time(v, 'at'));
       const rows = [...view.meetings.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
       if (ctx.json) ctx.printJson(rows);
-      else ctx.out(table(['ID', 'WHEN', 'TITLE', 'PLACE', 'MINUTES'], rows.map((m) => [m.id, local(m.at), m.title, m.place ?? '', m.minutes ? 'recorded' : ''])));
+      else ctx.out(table(['ID', 'WHEN', 'TITLE', 'PLACE', 'MINUTES'], rows.map((m) => [m.id, w.local(m.at), m.title, m.place ?? '', m.minutes ? 'recorded' : ''])));
       return 0;
     },
   },
@@ -322,25 +334,26 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     options: { ...atOpt },
     async run(ctx, v, p) {
       const app = await ctx.openApp();
-      const a = await co.agendaFor(app, { ...(p[0] ? { meeting: p[0] } : {}), ...(str(v, 'at') ? { at: str(v, 'at') } : {}) });
+      const w = whenFor(app, ctx.lang);
+      const a = await co.agendaFor(app, { ...(p[0] ? { meeting: p[0] } : {}), ...(w.time(v, 'at') ? { at: w.time(v, 'at') } : {}) });
       if (ctx.json) {
         ctx.printJson(a);
         return 0;
       }
-      ctx.out(`AGENDA${a.meeting ? `: ${a.meeting.title}, ${local(a.meeting.at)}` : ''} (drawn up ${local(a.at)})`);
-      ctx.out(`\n1. Situation: board changes since ${a.since ? `the last meeting (${a.since.title}, ${local(a.since.minutes?.heldAt ?? a.since.at)})` : 'the start of the crisis'}`);
+      ctx.out(`AGENDA${a.meeting ? `: ${a.meeting.title}, ${w.local(a.meeting.at)}` : ''} (drawn up ${w.local(a.at)})`);
+      ctx.out(`\n1. Situation: board changes since ${a.since ? `the last meeting (${a.since.title}, ${w.local(a.since.minutes?.heldAt ?? a.since.at)})` : 'the start of the crisis'}`);
       if (a.boardChanges.length === 0) ctx.out('   no change');
       for (const c of a.boardChanges.slice(0, 40)) ctx.out(`   ${c.name}: ${c.from ?? 'new'} -> ${c.to} (${Math.round(c.toCapacity * 100)} %)`);
       if (a.boardChanges.length > 40) ctx.out(`   … and ${a.boardChanges.length - 40} more (--json for all)`);
       ctx.out('\n2. Decisions pending');
       if (a.pendingDecisions.length === 0) ctx.out('   none');
-      for (const d of a.pendingDecisions) ctx.out(`   ${d.id} ${d.question}${d.options.length ? ` [${d.options.join(' / ')}]` : ''}${d.reviewAt ? ` (by ${local(d.reviewAt)})` : ''}`);
+      for (const d of a.pendingDecisions) ctx.out(`   ${d.id} ${d.question}${d.options.length ? ` [${d.options.join(' / ')}]` : ''}${d.reviewAt ? ` (by ${w.local(d.reviewAt)})` : ''}`);
       ctx.out('\n3. Overdue actions');
       if (a.overdueActions.length === 0) ctx.out('   none');
-      for (const x of a.overdueActions) ctx.out(`   ${x.id} OVERDUE since ${local(x.due)}: ${x.title} (${x.ownerPosition})`);
+      for (const x of a.overdueActions) ctx.out(`   ${x.id} OVERDUE since ${w.local(x.due)}: ${x.title} (${x.ownerPosition})`);
       ctx.out('\n4. Regulatory clocks falling due within 24 h');
       if (a.clocks.length === 0) ctx.out('   none');
-      for (const k of a.clocks) ctx.out(`   ${k.title}: ${describeClock(k, TZ)}`);
+      for (const k of a.clocks) ctx.out(`   ${k.title}: ${describeClock(k, w.zone, ctx.lang)}`);
       ctx.out('\n5. Communications awaiting approval');
       if (a.commsToApprove.length === 0) ctx.out('   none');
       for (const m of a.commsToApprove) ctx.out(`   ${m.id} [${m.audience}] ${m.title}`);
@@ -354,9 +367,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'contact add <name> --party TYPE [--organisation O] [--function F] [--phone N] [--mobile N] [--email E] [--radio R] [--site S] [--service KIND@SITE] [--id SLUG] [--notes T]',
     'crisiscell contact add "Computer crime unit" --party police --organisation "Federal Judicial Police" --phone "+32 2 000 00 02"',
     { party: s, organisation: s, function: s, phone: s, mobile: s, email: s, radio: s, site: s, service: s, id: s, notes: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the name');
-      return { name: p.join(' '), party: str(v, 'party') ?? 'other', organisation: str(v, 'organisation'), function: str(v, 'function'), phone: str(v, 'phone'), mobile: str(v, 'mobile'), email: str(v, 'email'), radio: str(v, 'radio'), site: str(v, 'site'), service: str(v, 'service'), id: str(v, 'id'), notes: str(v, 'notes'), at: str(v, 'at') };
+      return { name: p.join(' '), party: str(v, 'party') ?? 'other', organisation: str(v, 'organisation'), function: str(v, 'function'), phone: str(v, 'phone'), mobile: str(v, 'mobile'), email: str(v, 'email'), radio: str(v, 'radio'), site: str(v, 'site'), service: str(v, 'service'), id: str(v, 'id'), notes: str(v, 'notes'), at: w.time(v, 'at') };
     },
     co.upsertContact,
     (e) => `contact ${idOf(e)} recorded`,
@@ -383,9 +396,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'channel set <switchboard|email|direct-lines|mobiles|radio|internet|messaging|pager|fax> <working|degraded|down|unknown> [--site S] [--fallback TEXT] [--note T] [--at ISO]',
     'crisiscell channel set switchboard down --fallback "the direct numbers of each service work"',
     { site: s, fallback: s, note: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 2, 'the channel and its status');
-      return { channel: p[0], status: p[1], site: str(v, 'site'), fallback: str(v, 'fallback'), note: str(v, 'note'), at: str(v, 'at') };
+      return { channel: p[0], status: p[1], site: str(v, 'site'), fallback: str(v, 'fallback'), note: str(v, 'note'), at: w.time(v, 'at') };
     },
     co.setChannel,
     (e) => (e.kind === 'channel.status' ? `${e.payload.channel}${e.payload.site ? ` at ${e.payload.site}` : ''}: ${e.payload.status}` : ''),
@@ -398,10 +411,11 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     options: {},
     async run(ctx) {
       const app = await ctx.openApp();
+      const w = whenFor(app, ctx.lang);
       const { view } = await co.coordinationAt(app);
       const rows = [...view.channels.values()];
       if (ctx.json) ctx.printJson(rows);
-      else ctx.out(table(['CHANNEL', 'WHERE', 'STATUS', 'FALLBACK', 'SINCE'], rows.map((c) => [c.channel, c.site ?? 'group', c.status.toUpperCase(), c.fallback ?? '', local(c.stamp.at)])));
+      else ctx.out(table(['CHANNEL', 'WHERE', 'STATUS', 'FALLBACK', 'SINCE'], rows.map((c) => [c.channel, c.site ?? 'group', c.status.toUpperCase(), c.fallback ?? '', w.local(c.stamp.at)])));
       return 0;
     },
   },
@@ -412,9 +426,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'comms draft <staff|patients|public|press|partners> [--template ID] [--title T --body B] [--at ISO]',
     'crisiscell comms draft patients --template patients-notice',
     { template: s, title: s, body: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the audience');
-      return { audience: p[0], template: str(v, 'template'), title: str(v, 'title'), body: str(v, 'body'), at: str(v, 'at') };
+      return { audience: p[0], template: str(v, 'template'), title: str(v, 'title'), body: str(v, 'body'), at: w.time(v, 'at') };
     },
     co.draftComms,
     (e) => (e.kind === 'comms.drafted' ? `draft ${e.payload.id} for ${e.payload.audience}${e.payload.missing?.length ? `; facts not recorded yet: ${e.payload.missing.join(', ')}` : ''}` : ''),
@@ -426,9 +440,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'comms approve <id> [--person NAME]',
     'CRISISCELL_ROLE=comms crisiscell comms approve C2',
     { person: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the communication id');
-      return { id: p[0], person: str(v, 'person'), at: str(v, 'at') };
+      return { id: p[0], person: str(v, 'person'), at: w.time(v, 'at') };
     },
     co.approveComms,
     (e) => `${idOf(e)} approved`,
@@ -439,9 +453,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'comms publish <id> --channel "press conference" [--published-at ISO]',
     'CRISISCELL_ROLE=comms crisiscell comms publish C2 --channel "hospital website and posters"',
     { channel: s, 'published-at': s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the communication id');
-      return { id: p[0], channel: str(v, 'channel') ?? '', publishedAt: str(v, 'published-at'), at: str(v, 'at') };
+      return { id: p[0], channel: str(v, 'channel') ?? '', publishedAt: w.time(v, 'published-at'), at: w.time(v, 'at') };
     },
     co.publishComms,
     (e) => `${idOf(e)} published`,
@@ -454,6 +468,7 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     options: { show: s },
     async run(ctx, v) {
       const app = await ctx.openApp();
+      const w = whenFor(app, ctx.lang);
       const { view } = await co.coordinationAt(app);
       const show = str(v, 'show');
       if (show !== undefined) {
@@ -465,7 +480,7 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
       }
       const rows = [...view.comms.values()];
       if (ctx.json) ctx.printJson(rows);
-      else ctx.out(table(['ID', 'AUDIENCE', 'STATUS', 'TITLE', 'WHEN'], rows.map((m) => [m.id, m.audience, m.status, m.title, local(m.published?.at ?? m.approved?.stamp.at ?? m.drafted.at)])));
+      else ctx.out(table(['ID', 'AUDIENCE', 'STATUS', 'TITLE', 'WHEN'], rows.map((m) => [m.id, m.audience, m.status, m.title, w.local(m.published?.at ?? m.approved?.stamp.at ?? m.drafted.at)])));
       return 0;
     },
   },
@@ -476,7 +491,7 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'assess --source "who said so" [--ransom none|received] [--exfiltration no-indication|suspected|confirmed] [--malicious suspected|confirmed|ruled-out] [--cross-border none|possible|confirmed] [--severity low|medium|high|critical] [--root-cause T] [--ioc X]... [--mitigation T] [--handling-ended ISO] [--note T] [--at ISO]',
     'crisiscell assess --ransom none --exfiltration no-indication --source "IT director at the press conference"',
     { source: s, ransom: s, exfiltration: s, malicious: s, 'cross-border': s, severity: s, 'root-cause': s, ioc: many, mitigation: s, 'handling-ended': s, note: s, ...atOpt },
-    (v) => ({
+    (v, _p, w) => ({
       source: str(v, 'source') ?? '',
       ransomDemand: str(v, 'ransom'),
       dataExfiltration: str(v, 'exfiltration'),
@@ -486,9 +501,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
       rootCause: str(v, 'root-cause'),
       indicators: list(v, 'ioc').length ? list(v, 'ioc') : undefined,
       mitigation: str(v, 'mitigation'),
-      handlingEndedAt: str(v, 'handling-ended'),
+      handlingEndedAt: w.time(v, 'handling-ended'),
       note: str(v, 'note'),
-      at: str(v, 'at'),
+      at: w.time(v, 'at'),
     }),
     co.assessIncident,
     () => 'assessment recorded',
@@ -499,9 +514,9 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'regulatory awareness --aware-at ISO --basis "how we knew" [--at ISO]',
     'crisiscell regulatory awareness --aware-at 2022-05-14T03:28:00+02:00 --basis "IT on-call confirmed encrypted servers"',
     { 'aware-at': s, basis: s, ...atOpt },
-    (v) => ({ awareAt: str(v, 'aware-at'), basis: str(v, 'basis') ?? '', at: str(v, 'at') }),
+    (v, _p, w) => ({ awareAt: w.time(v, 'aware-at'), basis: str(v, 'basis') ?? '', at: w.time(v, 'at') }),
     co.recordAwareness,
-    (e) => (e.kind === 'regulatory.awareness' ? `awareness ${local(e.payload.awareAt)} recorded` : ''),
+    (e, w) => (e.kind === 'regulatory.awareness' ? `awareness ${w.local(e.payload.awareAt)} recorded` : ''),
   ),
   writer(
     'regulatory breach',
@@ -509,12 +524,12 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'regulatory breach <yes|no> --reason "..." [--aware-at ISO] [--nature T] [--data-category C]... [--subject-category C]... [--subjects N] [--records N] [--consequences T] [--measures T] [--high-risk yes|no]',
     'crisiscell regulatory breach yes --reason "patient records unavailable (encrypted)" --subject-category patients --data-category "health data"',
     { reason: s, 'aware-at': s, nature: s, 'data-category': many, 'subject-category': many, subjects: s, records: s, consequences: s, measures: s, 'high-risk': s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'yes or no');
       return {
         personalDataBreach: yesNo(p[0], 'breach'),
         reason: str(v, 'reason') ?? '',
-        awareAt: str(v, 'aware-at'),
+        awareAt: w.time(v, 'aware-at'),
         nature: str(v, 'nature'),
         dataCategories: list(v, 'data-category').length ? list(v, 'data-category') : undefined,
         subjectCategories: list(v, 'subject-category').length ? list(v, 'subject-category') : undefined,
@@ -523,7 +538,7 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
         likelyConsequences: str(v, 'consequences'),
         measures: str(v, 'measures'),
         highRisk: str(v, 'high-risk') === undefined ? undefined : yesNo(str(v, 'high-risk'), '--high-risk'),
-        at: str(v, 'at'),
+        at: w.time(v, 'at'),
       };
     },
     co.recordBreach,
@@ -535,12 +550,12 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     'regulatory file <nis2-early-warning|nis2-notification|nis2-intermediate|nis2-progress|nis2-final|gdpr-notification|gdpr-supplement|police-complaint> [--filed-at ISO] [--authority A] [--reference R] [--delay-reason T] [--note T]',
     'crisiscell regulatory file nis2-early-warning --reference CCB-2022-0042',
     { 'filed-at': s, authority: s, reference: s, 'delay-reason': s, note: s, ...atOpt },
-    (v, p) => {
+    (v, p, w) => {
       need(p, 1, 'the report');
-      return { report: p[0], filedAt: str(v, 'filed-at'), authority: str(v, 'authority'), reference: str(v, 'reference'), delayReason: str(v, 'delay-reason'), note: str(v, 'note'), at: str(v, 'at') };
+      return { report: p[0], filedAt: w.time(v, 'filed-at'), authority: str(v, 'authority'), reference: str(v, 'reference'), delayReason: str(v, 'delay-reason'), note: str(v, 'note'), at: w.time(v, 'at') };
     },
     co.fileReport,
-    (e) => (e.kind === 'regulatory.filed' ? `${e.payload.report} filed with ${e.payload.authority} ${local(e.payload.filedAt)}` : ''),
+    (e, w) => (e.kind === 'regulatory.filed' ? `${e.payload.report} filed with ${e.payload.authority} ${w.local(e.payload.filedAt)}` : ''),
   ),
   {
     name: 'clocks',
@@ -551,12 +566,13 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
     options: { draft: { type: 'boolean' }, ...atOpt },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const r = await co.clocksAt(app, { ...(str(v, 'at') ? { at: str(v, 'at') } : {}) });
+      const w = whenFor(app, ctx.lang);
+      const r = await co.clocksAt(app, { ...(w.time(v, 'at') ? { at: w.time(v, 'at') } : {}), lang: ctx.lang });
       if (ctx.json) {
         ctx.printJson(r);
         return 0;
       }
-      printClocks(ctx, r.at, r.clocks);
+      printClocks(ctx, w, r.at, r.clocks);
       if (v.draft === true) {
         for (const k of r.clocks.filter((x) => x.draft.fields.length > 0)) {
           ctx.out(`\n== ${k.title} (${k.law}) to ${k.authority} ==`);
@@ -578,7 +594,8 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
       const out = str(v, 'output');
       if (f === 'pdf' && out === undefined) throw new CrisisError('invalid-input', 'a PDF needs -o FILE.pdf');
       const app = await ctx.openApp();
-      const m = await co.sitrepAt(app, { ...(str(v, 'at') ? { at: str(v, 'at') } : {}) });
+      const w = whenFor(app, ctx.lang);
+      const m = await co.sitrepAt(app, { ...(w.time(v, 'at') ? { at: w.time(v, 'at') } : {}), lang: ctx.lang });
       if (ctx.json) {
         ctx.printJson(m);
         return 0;
@@ -603,7 +620,8 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
       const out = str(v, 'output');
       if (f === 'pdf' && out === undefined) throw new CrisisError('invalid-input', 'a PDF needs -o FILE.pdf');
       const app = await ctx.openApp();
-      const pack = await co.downtimePackAt(app, p[0] ?? '', { ...(str(v, 'at') ? { at: str(v, 'at') } : {}) });
+      const w = whenFor(app, ctx.lang);
+      const pack = await co.downtimePackAt(app, p[0] ?? '', { ...(w.time(v, 'at') ? { at: w.time(v, 'at') } : {}), lang: ctx.lang });
       if (ctx.json) {
         ctx.printJson(pack);
         return 0;

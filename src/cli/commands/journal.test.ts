@@ -160,7 +160,43 @@ describe('crisiscell journal commands', () => {
       return { ok: j.ok, count: j.count, headSeq: j.headSeq, headHash: j.headHash };
     };
     assert.deepEqual(chainOf((await runCli(['verify', '--json', '--db', copyDb])).stdout), chainOf((await cc('verify', '--json')).stdout));
-    assert.match((await runCli(['import-journal', file, '--db', copyDb])).stderr, /already holds/);
+    // Issue 11: re-running the same import is not an error (nothing to do); a later export of the
+    // same journal brings the copy up to date; another journal is still refused.
+    const rerun = await runCli(['import-journal', file, '--db', copyDb]);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.match(rerun.stdout, /already holds exactly this journal .*nothing to import/);
+    assert.equal((await cc('note', 'one more line')).code, 0);
+    const longer = join(dir, 'journal3.jsonl');
+    assert.equal((await cc('export', '--jsonl', '-o', longer)).code, 0);
+    const more = await runCli(['import-journal', longer, '--db', copyDb]);
+    assert.equal(more.code, 0, more.stderr);
+    assert.match(more.stdout, /^1 entries imported/);
+    assert.deepEqual(chainOf((await runCli(['verify', '--json', '--db', copyDb])).stdout), chainOf((await cc('verify', '--json')).stdout));
+    const otherDb = join(dir, 'other.db');
+    assert.equal((await runCli(['init', '--name', 'Another crisis', '--db', otherDb])).code, 0);
+    const otherFile = join(dir, 'other.jsonl');
+    assert.equal((await runCli(['export', '--jsonl', '-o', otherFile, '--db', otherDb])).code, 0);
+    const other = await runCli(['import-journal', otherFile, '--db', copyDb]);
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /already holds/);
+  });
+
+  it('writes an export again over an earlier export of the same journal, and never over anything else', async () => {
+    const file = join(dir, 'again.jsonl');
+    assert.equal((await cc('export', '--jsonl', '-o', file)).code, 0);
+    const first = readFileSync(file, 'utf8');
+    assert.equal((await cc('note', 'written after the first export')).code, 0);
+    const second = await cc('export', '--jsonl', '-o', file);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /replacing an earlier export of the same journal/);
+    const now = readFileSync(file, 'utf8');
+    assert.ok(now.startsWith(first) && now.length > first.length, 'the new export is the old one and more');
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'minutes of the 06:00 meeting\n');
+    const refused = await cc('export', '--jsonl', '-o', notes);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /notes\.txt exists and is not a journal export; choose a new file/);
+    assert.equal(readFileSync(notes, 'utf8'), 'minutes of the 06:00 meeting\n', 'left as it was');
   });
 
   it('refuses an altered export before writing anything, naming the line', async () => {

@@ -3,7 +3,7 @@
  * backup, export, import-journal.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CrisisError } from '../../core/errors.ts';
 import type { CrisisState } from '../../core/state.ts';
@@ -12,13 +12,18 @@ import type { EstateFile } from '../../core/estate-import.ts';
 import { decodeEstateBytes } from '../../core/estate-import.ts';
 import type { Problem } from '../../core/errors.ts';
 import type { CommandSpec, Values } from '../spec.ts';
+import type { CrisisApp } from '../../app/crisis-app.ts';
 import { str } from '../spec.ts';
 import { oneLine, table } from '../text.ts';
 import { checkpointLines, parseCheckpointRefs } from '../../core/checkpoint.ts';
 import type { Checkpoint, CheckpointRef } from '../../core/checkpoint.ts';
 import { assessIntegrity, checkpointStore } from '../../app/integrity.ts';
 import type { Ctx } from '../context.ts';
-import { describeEntry } from '../../app/describe-entry.ts';
+import { describeEntry, zoneOf } from '../../app/describe-entry.ts';
+import { formatStamp } from '../../core/clocks/time.ts';
+import { t } from '../../core/i18n/index.ts';
+import type { When } from '../when.ts';
+import { TIME_HELP, whenFor } from '../when.ts';
 import { renderLogbookHtml } from '../../app/reports/logbook-html.ts';
 import { htmlToPdf } from '../../app/reports/pdf.ts';
 import { evidenceSummaryOf } from '../../app/evidence.ts';
@@ -36,13 +41,14 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'init',
     summary: 'start a new crisis journal in the database',
-    usage: 'init [--name "Cyberattack May 2022"] [--organisation "Hospital group"] [--db FILE]',
-    example: 'crisiscell init --name "Ransomware 14 May" --organisation "Hôpitaux du Sud"',
-    options: { name: { type: 'string' }, organisation: { type: 'string' } },
+    usage: 'init [--name "Cyberattack May 2022"] [--organisation "Hospital group"] [--time-zone Europe/Brussels] [--db FILE]',
+    details: 'Every time of the crisis (logbook, reports, errors) is shown in --time-zone, an IANA zone (default Europe/Brussels),\nwith its offset from UTC; the zone is recorded in the journal\'s first entry.',
+    example: 'crisiscell init --name "Ransomware 14 May" --organisation "Hôpitaux du Sud" --time-zone Europe/Brussels',
+    options: { name: { type: 'string' }, organisation: { type: 'string' }, 'time-zone': { type: 'string' } },
     async run(ctx, v) {
       const app = await ctx.openApp({ create: true });
       const fresh = (await app.store.head()).seq === 0;
-      const [e] = await app.init(ctx.actor(), { name: str(v, 'name'), organisation: str(v, 'organisation') });
+      const [e] = await app.init(ctx.actor(), { name: str(v, 'name'), organisation: str(v, 'organisation'), timeZone: str(v, 'time-zone') });
       // A new journal: checkpoints of whatever journal was here before are set aside (kept, renamed),
       // and the installation's signing key is made now if there is none.
       const log = app.checkpoints.keyring.logFile;
@@ -54,7 +60,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const cp = await app.checkpoint('init');
       if (ctx.json) ctx.printJson(e);
       else {
-        ctx.out(`Crisis journal started in ${app.store.location} (entry ${e?.seq}). Next: crisiscell import sites.csv services.csv assets.csv dependencies.csv`);
+        ctx.out(`Crisis journal started in ${app.store.location} (entry ${e?.seq}, times in ${zoneOf(app.state)}). Next: crisiscell import sites.csv services.csv assets.csv dependencies.csv`);
         ctx.out(`Signing key: ${app.checkpoints.keyring.keyFile ?? '(in memory)'} (fingerprint ${cp.keyId}); keep it beside the database, never hand it out.`);
       }
       return 0;
@@ -98,12 +104,13 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'assets',
     summary: 'list assets with their security and recovery state',
-    usage: 'assets [--site S] [--kind server|workstation|network|medical-device|application] [--host GLOB] [--json]',
-    example: 'crisiscell assets --site hsp-north --kind server',
-    options: { site: { type: 'string' }, kind: { type: 'string' }, host: { type: 'string' } },
+    usage: 'assets [--site S] [--kind server|workstation|network|medical-device|application] [--host GLOB] [--security S] [--recovery R] [--observed up|down|unknown] [--json]',
+    details: 'The filters `crisiscell why` prints after a cause\'s hosts ("All 127: crisiscell assets --site ... --recovery isolated") list all of them.',
+    example: 'crisiscell assets --site hsp-north --kind server --recovery isolated',
+    options: { site: { type: 'string' }, kind: { type: 'string' }, host: { type: 'string' }, security: { type: 'string' }, recovery: { type: 'string' }, observed: { type: 'string' } },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const rows = app.listAssets({ site: str(v, 'site'), kind: str(v, 'kind'), pattern: str(v, 'host') });
+      const rows = app.listAssets({ site: str(v, 'site'), kind: str(v, 'kind'), pattern: str(v, 'host'), security: str(v, 'security'), recovery: str(v, 'recovery'), observed: str(v, 'observed') });
       if (ctx.json) {
         ctx.printJson(rows.map((r) => ({ ...r.asset, security: r.status.security, recovery: r.status.recovery, observed: r.status.observed ?? null, reason: r.status.reason || null, evidence: evidenceSummaryOf(app.state, r.asset.id) ?? null })));
         return 0;
@@ -119,15 +126,17 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'asset set',
     summary: 'change the security and/or recovery state of one asset or many (a hostname glob), as one entry',
-    usage: 'asset set <hostname|glob> [--site S] [--os GLOB] [--kind K] [--security unknown|suspected|compromised|clean] [--recovery in-service|isolated|preserved|wiped|rebuilding|restored|verified] [--observed up|down|unknown] --reason "..."',
-    example: 'crisiscell asset set "srv-pacs-*" --security compromised --recovery isolated --reason "ransom note found on PACS01, isolated by IT on-call"',
-    options: { site: { type: 'string' }, os: { type: 'string' }, kind: { type: 'string' }, security: { type: 'string' }, recovery: { type: 'string' }, observed: { type: 'string' }, ...reasonOpt },
+    usage: 'asset set <hostname|glob> [--site S] [--os GLOB] [--kind K] [--security unknown|suspected|compromised|clean] [--recovery in-service|isolated|preserved|wiped|rebuilding|restored|verified] [--observed up|down|unknown] --reason "..." [--at TIME]',
+    details: `--at: when it happened, if not now (${TIME_HELP}); the entry keeps the time it is written, the board counts the change from --at.`,
+    example: 'crisiscell asset set "srv-pacs-*" --security compromised --recovery isolated --at 03:50 --reason "ransom note found on PACS01, isolated by IT on-call"',
+    options: { site: { type: 'string' }, os: { type: 'string' }, kind: { type: 'string' }, security: { type: 'string' }, recovery: { type: 'string' }, observed: { type: 'string' }, at: { type: 'string' }, ...reasonOpt },
     async run(ctx, v, p) {
       requirePositional(p, 1, 'the hostname or glob (e.g. "srv-pacs-*")');
       const app = await ctx.openApp();
       const r = await app.setAssets(ctx.actor(), {
         pattern: p[0], site: str(v, 'site'), os: str(v, 'os'), kind: str(v, 'kind'),
         security: str(v, 'security'), recovery: str(v, 'recovery'), observed: str(v, 'observed'), reason: str(v, 'reason') ?? '',
+        at: whenFor(app).time(v, 'at'),
       });
       if (ctx.json) ctx.printJson(r.entry);
       else ctx.out(`Entry ${r.entry.seq}: ${r.assets.length} asset(s) changed: ${r.assets.slice(0, 10).join(', ')}${r.assets.length > 10 ? ', …' : ''}`);
@@ -137,17 +146,20 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   ...(['apply', 'lift'] as const).map((verb): CommandSpec => ({
     name: `measure ${verb}`,
     summary: verb === 'apply' ? 'record a network containment measure in force' : 'record that a measure is lifted',
-    usage: `measure ${verb} <internet-cut|link-cut|quarantine> [--site S] [--zone Z] --reason "..."`,
-    details: 'internet-cut: group-wide, or one site with --site. link-cut: --site is cut from the other sites and the datacenter. quarantine: --zone (at --site, or everywhere).',
-    example: verb === 'apply' ? 'crisiscell measure apply internet-cut --reason "all internet links cut at 03:40 to stop the spread"' : 'crisiscell measure lift link-cut --site hsp-north --reason "site firewall rebuilt and verified"',
-    options: { site: { type: 'string' }, zone: { type: 'string' }, ...reasonOpt },
+    usage: `measure ${verb} <internet-cut|link-cut|quarantine> [--site S] [--zone Z] --reason "..." [--at TIME]`,
+    details: [
+      'internet-cut: group-wide, or one site with --site. link-cut: --site is cut from the other sites and the datacenter. quarantine: --zone (at --site, or everywhere).',
+      `--at: when it took effect, if not now (${TIME_HELP}); the entry keeps the time it is written.`,
+    ].join('\n'),
+    example: verb === 'apply' ? 'crisiscell measure apply internet-cut --at 03:40 --reason "all internet links cut to stop the spread"' : 'crisiscell measure lift link-cut --site hsp-north --reason "site firewall rebuilt and verified"',
+    options: { site: { type: 'string' }, zone: { type: 'string' }, at: { type: 'string' }, ...reasonOpt },
     async run(ctx, v, p) {
       requirePositional(p, 1, 'the measure type: internet-cut, link-cut or quarantine');
       const app = await ctx.openApp();
-      const input = { type: p[0], site: str(v, 'site'), zone: str(v, 'zone'), reason: str(v, 'reason') ?? '' };
+      const input = { type: p[0], site: str(v, 'site'), zone: str(v, 'zone'), reason: str(v, 'reason') ?? '', at: whenFor(app).time(v, 'at') };
       const e = verb === 'apply' ? await app.applyMeasure(ctx.actor(), input) : await app.liftMeasure(ctx.actor(), input);
       if (ctx.json) ctx.printJson(e);
-      else ctx.out(`Entry ${e.seq}: ${describeEntry(e)}`);
+      else ctx.out(`Entry ${e.seq}: ${describeEntry(e, ctx.lang, app.state)}`);
       return 0;
     },
   })),
@@ -160,7 +172,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     async run(ctx, v, p) {
       requirePositional(p, 1, 'the text of the note');
       const app = await ctx.openApp();
-      const e = await app.note(ctx.actor(), { type: str(v, 'type') ?? 'fact', text: p.join(' '), source: str(v, 'source'), at: str(v, 'at') });
+      const e = await app.note(ctx.actor(), { type: str(v, 'type') ?? 'fact', text: p.join(' '), source: str(v, 'source'), at: whenFor(app).time(v, 'at') });
       if (ctx.json) ctx.printJson(e);
       else ctx.out(`Entry ${e.seq} written.`);
       return 0;
@@ -187,7 +199,11 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const kinds = Array.isArray(v.kind) ? v.kind : [];
       const entries = await app.log({ ...(since === undefined ? {} : { sinceSeq: since }), kinds, ...(last === undefined ? {} : { limit: last }) });
       if (format !== 'text') {
-        const filter = [since !== undefined && `after entry ${since}`, kinds.length > 0 && `kinds ${kinds.join(', ')}`, last !== undefined && `last ${last}`].filter(Boolean).join('; ');
+        const filter = [
+          since !== undefined && t(ctx.lang, 'logbook.filterSince', { seq: since }),
+          kinds.length > 0 && t(ctx.lang, 'logbook.filterKinds', { kinds: kinds.join(', ') }),
+          last !== undefined && t(ctx.lang, 'logbook.filterLast', { n: last }),
+        ].filter(Boolean).join(t(ctx.lang, 'punct.sep'));
         const checkpoint = await app.checkpoint('log');
         const html = renderLogbookHtml({
           organisation: app.state.crisis?.organisation ?? '',
@@ -197,6 +213,8 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
           checkpoint,
           printedAt: app.clockNow(),
           location: app.store.location,
+          lang: ctx.lang,
+          timeZone: zoneOf(app.state),
           ...(filter ? { filter } : {}),
         });
         const out = str(v, 'output');
@@ -214,7 +232,10 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
         ctx.printJson(entries);
         return 0;
       }
-      for (const e of entries) ctx.out(`#${String(e.seq).padEnd(5)} ${e.at}  ${oneLine(e.actor).padEnd(18)} ${e.kind.padEnd(18)} ${oneLine(describeEntry(e))}`);
+      // Every time in the crisis's zone with its offset: entries are written with whatever offset
+      // their author's clock had (a browser in +02:00, a server in Z), the log never mixes them.
+      const zone = zoneOf(app.state);
+      for (const e of entries) ctx.out(`#${String(e.seq).padEnd(5)} ${formatStamp(e.at, zone)}  ${oneLine(e.actor).padEnd(18)} ${e.kind.padEnd(18)} ${oneLine(describeEntry(e, ctx.lang, app.state))}`);
       ctx.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`);
       return 0;
     },
@@ -222,14 +243,17 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'state',
     summary: 'the state of the crisis (the fold of the journal), now or as known at a time',
-    usage: 'state [--at ISO] [--json]',
-    example: 'crisiscell state --at 2022-05-14T09:00:00+02:00 --json',
+    usage: 'state [--at TIME] [--json]',
+    details: `--at: ${TIME_HELP}; 09:00 is the last 09:00 that has come.`,
+    example: 'crisiscell state --at 09:00 --json',
     options: { at: { type: 'string' } },
     async run(ctx, v) {
       const app = await ctx.openApp();
-      const s = await app.stateAt(str(v, 'at'));
-      if (ctx.json) ctx.printJson(stateToJson(s, str(v, 'at')));
-      else ctx.out(describeState(s, str(v, 'at')));
+      const w = whenFor(app, ctx.lang);
+      const at = w.time(v, 'at');
+      const s = await app.stateAt(at);
+      if (ctx.json) ctx.printJson(stateToJson(s, at));
+      else ctx.out(describeState(s, at, app.state, w));
       return 0;
     },
   },
@@ -306,6 +330,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   {
     name: 'export',
     summary: 'export the journal as JSON lines (sealed entries, verbatim)',
+    details: 'An existing -o FILE is replaced only when it is an earlier export of this same journal (nothing is lost: the journal only grows); any other file is refused.',
     usage: 'export --jsonl [-o FILE]',
     example: 'crisiscell export --jsonl -o journal-2022-05-14.jsonl',
     options: { jsonl: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
@@ -320,23 +345,35 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
         return 0;
       }
       const dest = resolve(ctx.io.cwd, out);
-      if (existsSync(dest)) throw new CrisisError('already-exists', `${out} exists; choose a new file`);
-      const ws = createWriteStream(dest, { flags: 'wx' });
-      const n = await app.exportJsonl((l) => (ws.write(`${l}\n`) ? undefined : new Promise<void>((r) => ws.once('drain', () => r()))));
-      await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
-      ctx.err(`${n} entries written to ${dest}`);
+      // An earlier export of this same journal is a prefix of the new one (the journal only grows):
+      // replacing it loses nothing. Any other file is refused, never overwritten.
+      const earlier = existsSync(dest) ? await earlierExport(app, dest, out) : undefined;
+      const tmp = `${dest}.part-${process.pid}`;
+      const ws = createWriteStream(tmp, { flags: 'wx' });
+      let n: number;
+      try {
+        n = await app.exportJsonl((l) => (ws.write(`${l}\n`) ? undefined : new Promise<void>((r) => ws.once('drain', () => r()))));
+        await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
+        renameSync(tmp, dest);
+      } catch (e) {
+        ws.destroy();
+        rmSync(tmp, { force: true });
+        throw e;
+      }
+      ctx.err(`${n} entries written to ${dest}${earlier !== undefined ? ` (replacing an earlier export of the same journal, ${earlier} entries)` : ''}`);
       printCheckpoint(ctx, cp);
       return 0;
     },
   },
   {
     name: 'import-journal',
-    summary: 'load an exported journal (JSON lines) into an empty database; the chain is verified first',
+    summary: 'load an exported journal (JSON lines) into an empty database, or bring an earlier copy of the same journal up to date; the chain is verified first',
     usage: 'import-journal <file.jsonl> [--checkpoint FILE|"SEQ:HASH"]... [--db FILE]',
     details: [
       'Every line is checked before anything is written: the chain, and each entry against its kind\'s schema',
       '(file:line: kind: field: message on the first bad one; nothing is imported). A chain cannot tell that its',
       'last entries were cut off: give the checkpoint printed when the journal was exported (--checkpoint).',
+      'Into a database that holds anything else, nothing is imported. Importing the same journal twice does nothing.',
     ].join('\n'),
     example: 'crisiscell import-journal journal-2022-05-14.jsonl --db replay.db --checkpoint "1234:9f2c…"',
     options: { checkpoint: { type: 'string', multiple: true } },
@@ -348,6 +385,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const app = await ctx.openApp({ create: true });
       const r = await app.importJournal(ctx.actor(), file, refs);
       if (ctx.json) ctx.printJson(r);
+      else if (r.alreadyThere) ctx.out(`${app.store.location} already holds exactly this journal (head hash ${r.headHash}): nothing to import.`);
       else ctx.out(`${r.count} entries imported into ${app.store.location}; head hash ${r.headHash}`);
       return 0;
     },
@@ -372,6 +410,35 @@ function checkpointArgs(ctx: Ctx, v: Values): CheckpointRef[] {
 
 function printCheckpoint(ctx: Ctx, c: Checkpoint): void {
   for (const l of checkpointLines(c)) ctx.err(l);
+}
+
+/**
+ * The number of entries of an earlier export of this journal at `file`, or an `already-exists`
+ * error when the file is anything else (another journal, an altered one, not an export at all).
+ */
+async function earlierExport(app: CrisisApp, file: string, shown: string): Promise<number> {
+  const refuse = (why: string) => new CrisisError('already-exists', `${shown} exists and ${why}; choose a new file (nothing was written)`);
+  const hashes = new Map<number, string>();
+  for await (const e of app.store.readAll()) hashes.set(e.seq, e.hash);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CrisisError('io', `cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let o: { seq?: unknown; hash?: unknown };
+    try {
+      o = JSON.parse(line) as { seq?: unknown; hash?: unknown };
+    } catch {
+      throw refuse('is not a journal export');
+    }
+    n++;
+    if (o.seq !== n || typeof o.hash !== 'string' || hashes.get(n) !== o.hash) throw refuse(`is not an earlier export of this journal (entry ${n} differs)`);
+  }
+  return n;
 }
 
 /** `3 crit 12 high` and the erased-evidence count: what the asset listing says of hunts; `-` when none. */
@@ -404,8 +471,11 @@ export function stateToJson(s: CrisisState, at: string | undefined): unknown {
   };
 }
 
-function describeState(s: CrisisState, at: string | undefined): string {
-  if (!s.crisis) return at ? `Nothing was known at ${at}.` : 'No crisis in this database yet: run crisiscell init (or crisiscell demo).';
+function describeState(s: CrisisState, at: string | undefined, live: CrisisState, w: When): string {
+  if (!s.crisis) {
+    if (!at || !live.crisis) return 'No crisis in this database yet: run crisiscell init (or crisiscell demo).';
+    return `Nothing was recorded by ${w.local(at)}: the crisis journal starts ${w.local(live.crisis.initialisedAt)}.`;
+  }
   const bySec = new Map<string, number>();
   const byRec = new Map<string, number>();
   for (const a of s.assets.values()) {
@@ -415,10 +485,10 @@ function describeState(s: CrisisState, at: string | undefined): string {
   }
   const fmt = (m: Map<string, number>) => [...m].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   return [
-    `Crisis: ${s.crisis.name} — ${s.crisis.organisation}${s.crisis.demo ? ' (demo)' : ''}, opened ${s.crisis.initialisedAt}`,
-    `As of: ${at ?? s.lastAt} (entry ${s.lastSeq}, ${s.entryCount} entries folded)`,
+    `Crisis: ${s.crisis.name} — ${s.crisis.organisation}${s.crisis.demo ? ' (demo)' : ''}, opened ${w.local(s.crisis.initialisedAt)}, times in ${s.crisis.timeZone}`,
+    `As of: ${w.local(at ?? s.lastAt)} (entry ${s.lastSeq}, ${s.entryCount} entries folded)`,
     `Estate: ${s.sites.size} sites, ${s.services.size} services, ${s.assets.size} assets, ${s.needs.size} dependencies`,
-    `Measures in force: ${[...s.measures.values()].map((m) => m.id).join(', ') || 'none'}`,
+    `Measures in force: ${[...s.measures.values()].map((m) => `${m.id} (since ${w.local(m.appliedAt)})`).join(', ') || 'none'}`,
     `Assets by security state: ${fmt(bySec)}`,
     `Assets by recovery state: ${fmt(byRec)}`,
   ].join('\n');

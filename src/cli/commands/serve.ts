@@ -88,7 +88,7 @@ export const SERVE_COMMANDS: CommandSpec[] = [
     options: { port: { type: 'string' }, host: { type: 'string' }, keep: { type: 'boolean' } },
     async run(outer, v) {
       const { port, host } = listenOptions(outer, v);
-      const ctx: Ctx = makeCtx(outer.io, outer.db ?? 'crisiscell-demo.db', outer.json);
+      const ctx: Ctx = makeCtx(outer.io, outer.db ?? 'crisiscell-demo.db', outer.json, outer.lang);
       try {
         const { startServer } = await import('../../server/index.ts');
         const file = resolve(ctx.io.cwd, ctx.db ?? 'crisiscell-demo.db');

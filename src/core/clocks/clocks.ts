@@ -15,11 +15,14 @@
  */
 import type { Board } from '../impact/types.ts';
 import type { CrisisState } from '../state.ts';
-import { boardFacts, byKind, joinWords } from '../reports/board-facts.ts';
+import { boardFacts, byKind } from '../reports/board-facts.ts';
 import type { CoordinationView, Filing } from '../coordination/coordination-state.ts';
 import { CoordinationState, holderOf } from '../coordination/coordination-state.ts';
 import { addHours, addMonths, formatDuration, formatLocal, hoursBetween, toZonedIso } from './time.ts';
 import type { ReportKind } from '../coordination/types.ts';
+import type { Lang, MessageKey, Params } from '../i18n/index.ts';
+import { joinList, label, t } from '../i18n/index.ts';
+import { measureText } from '../entry-text.ts';
 
 export const CLOCK_IDS = ['nis2-early-warning', 'nis2-notification', 'nis2-final', 'gdpr-art33'] as const;
 export type ClockId = (typeof CLOCK_IDS)[number];
@@ -65,6 +68,8 @@ export interface ClockOptions {
   readonly dueSoonHours?: number;
   /** Zone of the entity, for dates in drafts and the calendar month (default Europe/Brussels). */
   readonly timeZone?: string;
+  /** Language of titles, notes and draft fields (default English); what people typed stays as typed. */
+  readonly lang?: Lang;
 }
 
 const EMPTY = new CoordinationState();
@@ -88,24 +93,30 @@ function draftOf(fields: readonly DraftField[]): RegulatoryClock['draft'] {
 export function computeClocks(state: CrisisState, now: string, opts: ClockOptions = {}): RegulatoryClock[] {
   const c = state.coordination ?? EMPTY;
   const tz = opts.timeZone ?? 'Europe/Brussels';
+  const lang = opts.lang ?? 'en';
+  const tr = (key: MessageKey, params?: Params) => t(lang, key, params);
   const soon = opts.dueSoonHours ?? 6;
   const zoned = (iso: string) => toZonedIso(iso, tz);
-  const local = (iso: string) => formatLocal(iso, tz);
+  const local = (iso: string) => formatLocal(iso, tz, lang);
+  const sourced = (value: string, source: string) => tr('clock.valueSourced', { value, source });
+  const word = (v: string) => label(lang, 'assessValue', v);
   const awareness = c.regulatory.awareness && Date.parse(c.regulatory.awareness.stamp.at) <= Date.parse(now) ? c.regulatory.awareness : undefined;
   const a = c.assessment;
   const facts = opts.board ? boardFacts(opts.board) : undefined;
-  const contact = contactPerson(c, now);
+  const contact = contactPerson(c, now, lang);
   const org = state.crisis?.organisation;
 
+  const groupsOf = (lines: Parameters<typeof byKind>[0]) => joinList(lang, byKind(lines, lang).map((g) => `${g.label} (${joinList(lang, g.sites)})`));
+  const sep = tr('punct.sep');
   const impact = facts
     ? [
-        facts.down.length > 0 ? `down: ${joinWords(byKind(facts.down).map((g) => `${g.label} (${joinWords(g.sites)})`))}` : '',
-        facts.degraded.length > 0 ? `degraded: ${joinWords(byKind(facts.degraded).map((g) => `${g.label} (${joinWords(g.sites)})`))}` : '',
-        `${facts.operationalCount} of ${facts.total} services operational`,
-      ].filter((s) => s !== '').join('; ')
+        facts.down.length > 0 ? tr('clock.impactDown', { list: groupsOf(facts.down) }) : '',
+        facts.degraded.length > 0 ? tr('clock.impactDegraded', { list: groupsOf(facts.degraded) }) : '',
+        tr('clock.impactCount', { n: facts.operationalCount, total: facts.total }),
+      ].filter((s) => s !== '').join(sep)
     : undefined;
-  const measures = [...state.measures.values()].map((m) => `${m.type}${m.site ? ` at ${m.site}` : ''}${m.zone ? ` zone ${m.zone}` : ''} since ${local(m.appliedAt)} (${m.reason})`);
-  const mitigation = [a.mitigation?.value, measures.length > 0 ? `measures in force: ${measures.join('; ')}` : undefined].filter((s) => s !== undefined).join('; ') || undefined;
+  const measures = [...state.measures.values()].map((m) => tr('clock.measureSince', { measure: measureText({ tr }, m), at: local(m.appliedAt), reason: m.reason }));
+  const mitigation = [a.mitigation?.value, measures.length > 0 ? tr('clock.measuresInForce', { list: measures.join(sep) }) : undefined].filter((s) => s !== undefined).join(sep) || undefined;
 
   const clock = (
     id: ClockId,
@@ -129,23 +140,23 @@ export function computeClocks(state: CrisisState, now: string, opts: ClockOption
 
   const out: RegulatoryClock[] = [];
   const awareAt = awareness?.awareAt;
-  const noAwareness = 'record the awareness time first (crisiscell regulatory awareness --at ISO --basis "...")';
+  const noAwareness = tr('clock.noAwareness');
 
   // NIS2 early warning
   out.push(
     clock(
       'nis2-early-warning',
-      { title: 'NIS2 early warning', law: 'NIS2 (Belgian law of 26 April 2024), art. 23(4)(a)', authority: 'CCB (national CSIRT)', runsFrom: 'awareness of the significant incident, 24 h' },
+      { title: tr('clock.nis2-early-warning'), law: tr('clock.lawNis2EarlyWarning'), authority: tr('clock.authorityCcb'), runsFrom: tr('clock.fromAwareness24') },
       awareAt,
       awareAt ? addHours(awareAt, 24) : undefined,
       'nis2-early-warning',
       [
-        { label: 'Entity', ...(org ? { value: org } : {}) },
-        { label: 'Awareness time', ...(awareAt ? { value: `${local(awareAt)} (${awareness?.basis})` } : {}) },
-        { label: 'Malicious act suspected', ...(a.maliciousAct ? { value: `${a.maliciousAct.value} (source: ${a.maliciousAct.source})` } : {}) },
-        { label: 'Cross-border impact', ...(a.crossBorderImpact ? { value: `${a.crossBorderImpact.value} (source: ${a.crossBorderImpact.source})` } : {}) },
-        { label: 'Services affected', ...(impact ? { value: impact } : {}) },
-        { label: 'Contact person', ...(contact ? { value: contact } : {}) },
+        { label: tr('clock.fieldEntity'), ...(org ? { value: org } : {}) },
+        { label: tr('clock.fieldAwareness'), ...(awareAt ? { value: `${local(awareAt)} (${awareness?.basis})` } : {}) },
+        { label: tr('clock.fieldMalicious'), ...(a.maliciousAct ? { value: sourced(word(a.maliciousAct.value), a.maliciousAct.source) } : {}) },
+        { label: tr('clock.fieldCrossBorder'), ...(a.crossBorderImpact ? { value: sourced(word(a.crossBorderImpact.value), a.crossBorderImpact.source) } : {}) },
+        { label: tr('clock.fieldServices'), ...(impact ? { value: impact } : {}) },
+        { label: tr('clock.fieldContact'), ...(contact ? { value: contact } : {}) },
       ],
       awareAt ? [] : [noAwareness],
     ),
@@ -156,18 +167,18 @@ export function computeClocks(state: CrisisState, now: string, opts: ClockOption
   out.push(
     clock(
       'nis2-notification',
-      { title: 'NIS2 incident notification', law: 'NIS2 (Belgian law of 26 April 2024), art. 23(4)(b)', authority: 'CCB (national CSIRT)', runsFrom: 'awareness of the significant incident, 72 h' },
+      { title: tr('clock.nis2-notification'), law: tr('clock.lawNis2Notification'), authority: tr('clock.authorityCcb'), runsFrom: tr('clock.fromAwareness72') },
       awareAt,
       notifDue,
       'nis2-notification',
       [
-        { label: 'Update of the early warning', ...(filingOf(c, 'nis2-early-warning', now) ? { value: `early warning filed ${local(filingOf(c, 'nis2-early-warning', now)?.filedAt ?? '')}` } : {}) },
-        { label: 'Severity', ...(a.severity ? { value: `${a.severity.value} (source: ${a.severity.source})` } : {}) },
-        { label: 'Impact', ...(impact ? { value: impact } : {}) },
-        { label: 'Indicators of compromise', ...(a.indicators && a.indicators.value.length > 0 ? { value: a.indicators.value.join(', ') } : {}) },
-        { label: 'Malicious act suspected', ...(a.maliciousAct ? { value: a.maliciousAct.value } : {}) },
-        { label: 'Cross-border impact', ...(a.crossBorderImpact ? { value: a.crossBorderImpact.value } : {}) },
-        { label: 'Contact person', ...(contact ? { value: contact } : {}) },
+        { label: tr('clock.fieldUpdate'), ...(filingOf(c, 'nis2-early-warning', now) ? { value: tr('clock.earlyWarningFiled', { at: local(filingOf(c, 'nis2-early-warning', now)?.filedAt ?? '') }) } : {}) },
+        { label: tr('clock.fieldSeverity'), ...(a.severity ? { value: sourced(word(a.severity.value), a.severity.source) } : {}) },
+        { label: tr('clock.fieldImpact'), ...(impact ? { value: impact } : {}) },
+        { label: tr('clock.fieldIoc'), ...(a.indicators && a.indicators.value.length > 0 ? { value: a.indicators.value.join(', ') } : {}) },
+        { label: tr('clock.fieldMalicious'), ...(a.maliciousAct ? { value: word(a.maliciousAct.value) } : {}) },
+        { label: tr('clock.fieldCrossBorder'), ...(a.crossBorderImpact ? { value: word(a.crossBorderImpact.value) } : {}) },
+        { label: tr('clock.fieldContact'), ...(contact ? { value: contact } : {}) },
       ],
       awareAt ? [] : [noAwareness],
     ),
@@ -185,27 +196,27 @@ export function computeClocks(state: CrisisState, now: string, opts: ClockOption
   } else if (notifDue) {
     finalStart = notifDue;
     finalDue = addMonths(notifDue, 1, tz);
-    finalNotes.push('notification not filed yet: due computed from the notification deadline');
+    finalNotes.push(tr('clock.notifDueComputed'));
   } else finalNotes.push(noAwareness);
   if (progress && !filingOf(c, 'nis2-final', now)) {
     const ended = a.handlingEndedAt?.value;
-    finalNotes.push(`progress report filed ${local(progress.filedAt)}: the final report is due one month after handling ends`);
+    finalNotes.push(tr('clock.progressFiled', { at: local(progress.filedAt) }));
     finalStart = ended;
     finalDue = ended ? addMonths(ended, 1, tz) : undefined;
-    if (!ended) finalNotes.push('handling has not ended (record it with crisiscell assess --handling-ended ISO)');
+    if (!ended) finalNotes.push(tr('clock.handlingNotEnded'));
   }
   out.push(
     clock(
       'nis2-final',
-      { title: 'NIS2 final report', law: 'NIS2 (Belgian law of 26 April 2024), art. 23(4)(d)-(e)', authority: 'CCB (national CSIRT)', runsFrom: 'the incident notification, one month (or end of handling after a progress report)' },
+      { title: tr('clock.nis2-final'), law: tr('clock.lawNis2Final'), authority: tr('clock.authorityCcb'), runsFrom: tr('clock.fromNotification') },
       finalStart,
       finalDue,
       'nis2-final',
       [
-        { label: 'Detailed description, severity and impact', ...(impact && a.severity ? { value: `${a.severity.value}; ${impact}` } : {}) },
-        { label: 'Type of threat or root cause', ...(a.rootCause ? { value: a.rootCause.value } : {}) },
-        { label: 'Mitigation measures applied and ongoing', ...(mitigation ? { value: mitigation } : {}) },
-        { label: 'Cross-border impact', ...(a.crossBorderImpact ? { value: a.crossBorderImpact.value } : {}) },
+        { label: tr('clock.fieldDescription'), ...(impact && a.severity ? { value: `${word(a.severity.value)}${sep}${impact}` } : {}) },
+        { label: tr('clock.fieldRootCause'), ...(a.rootCause ? { value: a.rootCause.value } : {}) },
+        { label: tr('clock.fieldMitigation'), ...(mitigation ? { value: mitigation } : {}) },
+        { label: tr('clock.fieldCrossBorder'), ...(a.crossBorderImpact ? { value: word(a.crossBorderImpact.value) } : {}) },
       ],
       finalNotes,
     ),
@@ -214,22 +225,22 @@ export function computeClocks(state: CrisisState, now: string, opts: ClockOption
   // GDPR art. 33
   const breach = c.regulatory.breach && Date.parse(c.regulatory.breach.stamp.at) <= Date.parse(now) ? c.regulatory.breach : undefined;
   const dpo = holderOf(c, 'dpo', now);
-  const gdprBase = { title: 'GDPR art. 33 notification', law: 'GDPR art. 33 (and art. 34 when the risk is high)', authority: 'Data Protection Authority (APD/GBA)', runsFrom: 'awareness of a personal-data breach, 72 h' };
+  const gdprBase = { title: tr('clock.gdpr-art33'), law: tr('clock.lawGdpr'), authority: tr('clock.authorityDpa'), runsFrom: tr('clock.fromBreach') };
   const gdprFields = (late: boolean): DraftField[] => [
-    { label: 'Nature of the breach', ...(breach?.nature ? { value: breach.nature } : {}) },
-    { label: 'Categories of data subjects', ...(breach?.subjectCategories?.length ? { value: breach.subjectCategories.join(', ') } : {}) },
-    { label: 'Approximate number of data subjects', ...(breach?.approxSubjects !== undefined ? { value: String(breach.approxSubjects) } : {}) },
-    { label: 'Categories of personal data', ...(breach?.dataCategories?.length ? { value: breach.dataCategories.join(', ') } : {}) },
-    { label: 'Approximate number of records', ...(breach?.approxRecords !== undefined ? { value: String(breach.approxRecords) } : {}) },
-    { label: 'DPO name and contact', ...(dpo ? { value: `${dpo.person}${dpo.reach ? `, ${dpo.reach}` : ''}` } : {}) },
-    { label: 'Likely consequences', ...(breach?.likelyConsequences ? { value: breach.likelyConsequences } : {}) },
-    { label: 'Measures taken or proposed', ...(breach?.measures ?? mitigation ? { value: breach?.measures ?? mitigation ?? '' } : {}) },
-    ...(late ? [{ label: 'Reasons for the delay' }] : []),
+    { label: tr('clock.fieldNature'), ...(breach?.nature ? { value: breach.nature } : {}) },
+    { label: tr('clock.fieldSubjectCategories'), ...(breach?.subjectCategories?.length ? { value: breach.subjectCategories.join(', ') } : {}) },
+    { label: tr('clock.fieldSubjects'), ...(breach?.approxSubjects !== undefined ? { value: String(breach.approxSubjects) } : {}) },
+    { label: tr('clock.fieldDataCategories'), ...(breach?.dataCategories?.length ? { value: breach.dataCategories.join(', ') } : {}) },
+    { label: tr('clock.fieldRecords'), ...(breach?.approxRecords !== undefined ? { value: String(breach.approxRecords) } : {}) },
+    { label: tr('clock.fieldDpo'), ...(dpo ? { value: `${dpo.person}${dpo.reach ? `, ${dpo.reach}` : ''}` } : {}) },
+    { label: tr('clock.fieldConsequences'), ...(breach?.likelyConsequences ? { value: breach.likelyConsequences } : {}) },
+    { label: tr('clock.fieldMeasures'), ...(breach?.measures ?? mitigation ? { value: breach?.measures ?? mitigation ?? '' } : {}) },
+    ...(late ? [{ label: tr('clock.fieldDelay') }] : []),
   ];
   if (breach && !breach.personalDataBreach) {
     out.push({
       id: 'gdpr-art33', ...gdprBase, status: 'not-applicable', provisional: false,
-      notes: [`the cell found no personal-data breach (${local(breach.stamp.at)}): ${breach.reason}; keep this finding in the internal breach register`],
+      notes: [tr('clock.noBreach', { at: local(breach.stamp.at), reason: breach.reason })],
       draft: { fields: [], missing: [] },
     });
   } else {
@@ -237,8 +248,8 @@ export function computeClocks(state: CrisisState, now: string, opts: ClockOption
     const due = start ? addHours(start, 72) : undefined;
     const late = due !== undefined && (filingOf(c, 'gdpr-notification', now) ? Date.parse(filingOf(c, 'gdpr-notification', now)?.filedAt ?? '') > Date.parse(due) : Date.parse(now) > Date.parse(due));
     const notes: string[] = [];
-    if (!breach) notes.push('the cell has not recorded whether this is a personal-data breach (loss of availability of health data counts): the 72 h run from awareness until it decides (crisiscell regulatory breach yes|no)');
-    else if (breach.highRisk) notes.push('high risk to the people concerned: art. 34 requires telling them');
+    if (!breach) notes.push(tr('clock.breachUndecided'));
+    else if (breach.highRisk) notes.push(tr('clock.highRisk'));
     if (!start) notes.push(noAwareness);
     out.push(clock('gdpr-art33', gdprBase, start, due, 'gdpr-notification', gdprFields(late), notes, !breach));
   }
@@ -246,26 +257,28 @@ export function computeClocks(state: CrisisState, now: string, opts: ClockOption
 }
 
 /** Who the authorities call back: the liaison, else the commander, as held at `now`. */
-function contactPerson(c: CoordinationView, now: string): string | undefined {
+function contactPerson(c: CoordinationView, now: string, lang: Lang): string | undefined {
   const h = holderOf(c, 'liaison', now) ?? holderOf(c, 'commander', now);
   if (!h) return undefined;
-  return `${h.person} (${h.position}${h.reach ? `, ${h.reach}` : ''})`;
+  return `${h.person} (${label(lang, 'position', h.position)}${h.reach ? `, ${h.reach}` : ''})`;
 }
 
-/** `due in 12 h 02 min`, `overdue by 3 h 10 min`, `filed Sun 15 May 2022 01:10`: one clock in a line. */
-export function describeClock(k: RegulatoryClock, timeZone = 'Europe/Brussels'): string {
-  const due = k.due ? formatLocal(k.due, timeZone) : 'not started';
+/** `due in 12 h 02 min`, `overdue by 3 h 10 min`, `filed Sun 15 May 2022 01:10 +02:00`: one clock in a line, in `lang`. */
+export function describeClock(k: RegulatoryClock, timeZone = 'Europe/Brussels', lang: Lang = 'en'): string {
+  const when = (iso: string) => formatLocal(iso, timeZone, lang);
   switch (k.status) {
-    case 'filed':
-      return `filed ${formatLocal(k.filedAt ?? '', timeZone)}${k.filedLate ? ' (late)' : ''}${k.reference ? `, ref. ${k.reference}` : ''}`;
+    case 'filed': {
+      const filed = t(lang, k.filedLate ? 'clock.lineFiledLate' : 'clock.lineFiled', { at: when(k.filedAt ?? '') });
+      return k.reference ? `${filed}, ${t(lang, 'clock.lineRef', { ref: k.reference })}` : filed;
+    }
     case 'overdue':
-      return `OVERDUE by ${formatDuration(k.hoursLeft ?? 0)} (was due ${due})`;
+      return t(lang, 'clock.lineOverdue', { duration: formatDuration(k.hoursLeft ?? 0, lang), at: k.due ? when(k.due) : '' });
     case 'due-soon':
     case 'upcoming':
-      return `due ${due}, in ${formatDuration(k.hoursLeft ?? 0)}${k.provisional ? ' (provisional)' : ''}`;
+      return t(lang, k.provisional ? 'clock.lineDueProvisional' : 'clock.lineDue', { at: k.due ? when(k.due) : '', duration: formatDuration(k.hoursLeft ?? 0, lang) });
     case 'not-applicable':
-      return 'not applicable';
+      return t(lang, 'clock.lineNotApplicable');
     case 'not-started':
-      return 'not started';
+      return t(lang, 'clock.lineNotStarted');
   }
 }

@@ -51,6 +51,10 @@ export interface Decision {
     readonly rationale: string;
     readonly decidedBy: DecidedBy;
     readonly decidedAt: string;
+    /** The account that wrote the decision into the journal (the entry's actor). */
+    readonly recordedBy: string;
+    /** True when the recorder did not hold the deciding position: "recorded by X on behalf of Y". */
+    readonly onBehalf: boolean;
     readonly stamp: Stamp;
   };
 }
@@ -116,6 +120,7 @@ export interface Communication {
   readonly missing: readonly string[];
   readonly status: CommsStatus;
   readonly drafted: Stamp;
+  /** `stamp.actor` is the approving account, never the drafter's (`drafted.actor`). */
   readonly approved?: { readonly by: DecidedBy; readonly stamp: Stamp };
   readonly published?: { readonly channel: string; readonly at: string; readonly stamp: Stamp };
 }
@@ -209,8 +214,8 @@ export class CoordinationState implements CoordinationView {
         const d = this.decisions.get(e.payload.id);
         // The app refuses unknown ids; an imported journal that has one is folded without it.
         if (!d) break;
-        const { id: _id, reviewAt, ...made } = e.payload;
-        this.decisions.set(d.id, { ...d, ...(reviewAt === undefined ? {} : { reviewAt }), made: { ...made, stamp } });
+        const { id: _id, reviewAt, onBehalf, ...made } = e.payload;
+        this.decisions.set(d.id, { ...d, ...(reviewAt === undefined ? {} : { reviewAt }), made: { ...made, recordedBy: e.actor, onBehalf: onBehalf === true, stamp } });
         break;
       }
       case 'action.created':

@@ -151,6 +151,11 @@ export interface CoordinationPayloads {
     readonly decidedBy: DecidedBy;
     readonly decidedAt: string;
     readonly reviewAt?: string;
+    /**
+     * True when the recorder (the entry's actor) does not hold the deciding position and writes the
+     * decision on the named person's behalf: shown as "recorded by X on behalf of Y".
+     */
+    readonly onBehalf?: boolean;
   };
   'action.created': {
     readonly id: ActionId;
@@ -218,7 +223,8 @@ export interface CoordinationPayloads {
     readonly template?: string;
     readonly missing?: readonly string[];
   };
-  'comms.approved': { readonly id: CommsId; readonly approvedBy: DecidedBy };
+  /** Four eyes: `draftedBy` (the drafter's account) is never the approver (the entry's actor). */
+  'comms.approved': { readonly id: CommsId; readonly approvedBy: DecidedBy; readonly draftedBy?: string };
   'comms.published': { readonly id: CommsId; readonly channel: string; readonly publishedAt: string };
   /**
    * What the cell currently believes about the incident; only the fields given change. The sitrep

@@ -57,7 +57,8 @@ export function proceduresOf(engine: ImpactEngine, n: number): string[] {
   return [...new Set(found.map((f) => f.p))];
 }
 
-function countTargets(engine: ImpactEngine, k: number): { sure: number; possible: number } {
+/** How many targets of need k are surely and possibly available. */
+export function countTargets(engine: ImpactEngine, k: number): { sure: number; possible: number } {
   const g = engine.g;
   let sure = 0;
   let possible = 0;
@@ -76,7 +77,8 @@ function countTargets(engine: ImpactEngine, k: number): { sure: number; possible
   return { sure, possible };
 }
 
-function ownRoot(engine: ImpactEngine, n: number): RootCause {
+/** The root cause an unavailable asset node is itself: its recorded state. */
+export function ownRoot(engine: ImpactEngine, n: number): RootCause {
   const a = engine.g.assets[n - engine.g.serviceCount]!;
   const st = statusOf(engine.state, a.id);
   return {
@@ -87,6 +89,7 @@ function ownRoot(engine: ImpactEngine, n: number): RootCause {
     ...(st.observed === undefined ? {} : { observed: st.observed }),
     reason: st.reason,
     changedAt: st.changedAt,
+    ...(st.changedSeq > 0 ? { changedSeq: st.changedSeq } : {}),
   };
 }
 
@@ -160,12 +163,14 @@ function needTails(engine: ImpactEngine, k: number, memo: Map<number, Tail[]>, v
   return out;
 }
 
-function nodeIdOf(engine: ImpactEngine, n: number): string {
+/** The id of node n (service id or asset id). */
+export function nodeIdOf(engine: ImpactEngine, n: number): string {
   const g = engine.g;
   return n < g.serviceCount ? g.services[n]!.id : g.assets[n - g.serviceCount]!.id;
 }
 
-function missingId(engine: ImpactEngine, e: number): string {
+/** The id a target edge names that the estate does not have. */
+export function missingId(engine: ImpactEngine, e: number): string {
   const g = engine.g;
   const k = needOfEdge(engine, e);
   const need = g.needs[k]!;

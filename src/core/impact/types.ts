@@ -32,6 +32,8 @@ export type RootCause =
       readonly observed?: Observation;
       readonly reason: string;
       readonly changedAt: string;
+      /** The journal entry that set this state (0: never changed); one entry for many assets is one cause. */
+      readonly changedSeq?: number;
     }
   | {
       readonly kind: 'measure';

@@ -4,6 +4,8 @@
  * so all three say the same thing.
  */
 import type { Board, ImpactCell } from '../impact/types.ts';
+import type { Lang } from '../i18n/index.ts';
+import { isMessageKey, joinList, t } from '../i18n/index.ts';
 
 /** One service as reports list it. */
 export interface ServiceLine {
@@ -17,6 +19,8 @@ export interface ServiceLine {
   /** Capacity we can count on, 0..1. */
   readonly capacity: number;
   readonly procedures: readonly string[];
+  /** In use and relying on a compromised or suspected system. */
+  readonly atRisk: boolean;
   readonly phone?: string;
 }
 
@@ -55,6 +59,7 @@ export function lineOf(c: ImpactCell): ServiceLine {
     status: c.status,
     capacity: c.capacity,
     procedures: c.procedures,
+    atRisk: c.atRisk,
     ...(c.phone === undefined ? {} : { phone: c.phone }),
   };
 }
@@ -80,20 +85,20 @@ export function boardFacts(board: Board, workingCapacity = WORKING_CAPACITY): Bo
  * Groups service lines by kind across sites: "Radiology (3 sites)", so a group of six hospitals
  * reads in one line rather than eighteen.
  */
-export function byKind(lines: readonly ServiceLine[]): { kind: string; label: string; sites: string[]; lines: ServiceLine[] }[] {
+export function byKind(lines: readonly ServiceLine[], lang: Lang = 'en'): { kind: string; label: string; sites: string[]; lines: ServiceLine[] }[] {
   const groups = new Map<string, ServiceLine[]>();
   for (const l of lines) {
     const g = groups.get(l.kind) ?? [];
     g.push(l);
     groups.set(l.kind, g);
   }
-  return [...groups].map(([kind, ls]) => ({ kind, label: kindLabel(kind), sites: ls.map((l) => l.siteName), lines: ls }));
+  return [...groups].map(([kind, ls]) => ({ kind, label: kindLabel(kind, lang), sites: ls.map((l) => l.siteName), lines: ls }));
 }
 
-/** `operating-theatre` -> `Operating theatre`. */
-export function kindLabel(kind: string): string {
-  const known: Readonly<Record<string, string>> = { icu: 'ICU', 'e-prescription': 'E-prescription', 'cath-lab': 'Cath lab (coronary angiography)' };
-  if (known[kind] !== undefined) return known[kind];
+/** `operating-theatre` -> `Operating theatre` (`Quartier opératoire`): the known kinds in `lang`, an estate's own kinds from their name. */
+export function kindLabel(kind: string, lang: Lang = 'en'): string {
+  const key = `serviceKind.${kind}`;
+  if (isMessageKey(key)) return t(lang, key);
   const s = kind.replace(/-/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -103,8 +108,7 @@ export function inSentence(label: string): string {
   return label.replace(/^[A-Z](?=[a-z])/, (m) => m.toLowerCase());
 }
 
-/** `Radiology, Laboratory and Pharmacy`. */
-export function joinWords(words: readonly string[]): string {
-  if (words.length <= 1) return words[0] ?? '';
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+/** `Radiology, Laboratory and Pharmacy` (`et`, `en`). */
+export function joinWords(words: readonly string[], lang: Lang = 'en'): string {
+  return joinList(lang, words);
 }
