@@ -23,11 +23,14 @@ const reason = z.string().trim().min(3, vmsg('v.reason')).max(2000);
 export const userName = z.string().trim().regex(USER_NAME_PATTERN, vmsg('v.userName'));
 export const roleSchema = z.enum(ROLES);
 
+const password = z.string().min(10, vmsg('v.password')).max(256);
 export const userAddInput = z.object({
   name: userName,
   role: roleSchema,
-  password: z.string().min(10, vmsg('v.password')).max(256),
+  password,
 });
+export const passwordSetInput = z.object({ password, reason: z.string().trim().max(2000).optional() });
+export const ownPasswordInput = z.object({ current: z.string().min(1).max(256), password });
 export const userRoleInput = z.object({ role: roleSchema, reason });
 export const userDisableInput = z.object({ reason });
 export const loginInput = z.object({ name: z.string().trim().min(1).max(40), password: z.string().min(1).max(256) });
@@ -80,8 +83,41 @@ export function currentActor(app: CrisisApp, name: string): Actor | undefined {
   return { name: u.name, role: u.role as Role };
 }
 
+type Zxcvbn = { check(password: string, userInputs?: string[]): Promise<{ score: number; feedback: { warning: string | null; suggestions: string[] } }> };
+let zxcvbn: Promise<Zxcvbn> | undefined;
+
+/**
+ * zxcvbn-ts with the common-password list and the English and French dictionaries, loaded on
+ * the first password set (about 0.2 s; logins never need it). Everything is in the package: no
+ * network, no list fetched at run time.
+ */
+function strengthMeter(): Promise<Zxcvbn> {
+  zxcvbn ??= (async () => {
+    const [{ ZxcvbnFactory }, common, en, fr] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en'), import('@zxcvbn-ts/language-fr')]);
+    return new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary, ...fr.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations }) as unknown as Zxcvbn;
+  })();
+  return zxcvbn;
+}
+
+/** zxcvbn scores 0..4; 2 means it takes a million guesses or more, far beyond what the login limits let through. */
+const MIN_SCORE = 2;
+
+/**
+ * Refuses common and trivial passwords (a known password, a keyboard row, `aaaaaaaaaa`, the
+ * account's own name, the product's name) with a message that says why and what to do instead.
+ */
+export async function checkPasswordStrength(password: string, context: readonly string[]): Promise<void> {
+  const meter = await strengthMeter();
+  const r = await meter.check(password, ['crisiscell', 'crisis', 'cockpit', ...context.filter((c) => c.length > 0)]);
+  if (r.score >= MIN_SCORE) return;
+  const why = r.feedback.warning ?? 'This password is too easy to guess.';
+  const message = `too easy to guess: ${why} Use a longer phrase of a few uncommon words, or a password manager's.`;
+  throw new CrisisError('invalid-input', `password: ${message}`, { details: [{ path: 'password', message }] });
+}
+
 export async function addUser(app: CrisisApp, actor: Actor, input: unknown): Promise<PublicUser> {
   const v = validate(userAddInput, input);
+  await checkPasswordStrength(v.password, [v.name, app.state.crisis?.name ?? '', app.state.crisis?.organisation ?? '']);
   // Hash before taking the write path: argon2 takes tens of ms and must not widen the retry window.
   const passwordHash = await hashPassword(v.password);
   await app.write(actor, 'user.manage', (s) => {
@@ -133,6 +169,39 @@ export async function disableUser(app: CrisisApp, actor: Actor, name: string, in
     return [app.makeDraft(actor, 'user.disabled', { name: u.name, reason: v.reason })];
   });
   return publicUser(existing(app, name));
+}
+
+/**
+ * Sets a new password (an admin for anyone, from the API or the CLI). The journal records that it
+ * changed (`user.password-changed`, never the hash); every session of the account then ends, on
+ * every instance that folds the entry.
+ */
+export async function setPassword(app: CrisisApp, actor: Actor, name: string, input: unknown): Promise<PublicUser> {
+  const v = validate(passwordSetInput, input);
+  const u = existing(app, name);
+  await checkPasswordStrength(v.password, [u.name, app.state.crisis?.name ?? '', app.state.crisis?.organisation ?? '']);
+  const passwordHash = await hashPassword(v.password);
+  // The credential first, then the entry: the entry is what ends the sessions, and it must not be
+  // there while the old password still works.
+  await app.store.setCredential(u.name, passwordHash);
+  await app.write(actor, 'user.manage', () => {
+    const now = existing(app, name);
+    if (now.disabled) throw new CrisisError('conflict', `${name} is disabled; add the account again to re-enable it`);
+    return [app.makeDraft(actor, 'user.password-changed', { name: now.name, ...(v.reason ? { reason: v.reason } : {}) })];
+  });
+  return publicUser(existing(app, name));
+}
+
+/** A user changes their own password, proving the current one. */
+export async function changeOwnPassword(app: CrisisApp, actor: Actor, input: unknown): Promise<PublicUser> {
+  const v = validate(ownPasswordInput, input);
+  const u = await authenticate(app, actor.name, v.current);
+  if (!u) throw new CrisisError('unauthenticated', 'the current password is wrong', { details: [{ path: 'current', message: 'wrong password' }] });
+  await checkPasswordStrength(v.password, [u.name, app.state.crisis?.name ?? '', app.state.crisis?.organisation ?? '']);
+  const passwordHash = await hashPassword(v.password);
+  await app.store.setCredential(u.name, passwordHash);
+  await app.write(actor, 'password.change', () => [app.makeDraft(actor, 'user.password-changed', { name: u.name, reason: 'changed by the user' })]);
+  return publicUser(existing(app, u.name));
 }
 
 export function listUsers(app: CrisisApp): PublicUser[] {

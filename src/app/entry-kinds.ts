@@ -28,6 +28,8 @@ const ACTION_OF: { readonly [K in EntryKind]: Action } = {
   'user.added': 'user.manage',
   'user.role-changed': 'user.manage',
   'user.disabled': 'user.manage',
+  'user.password-changed': 'user.manage',
+  'journal.integrity-accepted': 'journal.import',
   'positions.configured': 'position.assign',
   'period.opened': 'meeting.manage',
   'position.assigned': 'position.assign',
@@ -60,5 +62,6 @@ const BULK: ReadonlySet<Action> = new Set<Action>(['crisis.init', 'journal.impor
 
 /** True when a command checked for `action` may write an entry of `kind`. */
 export function mayWrite(action: Action, kind: EntryKind): boolean {
-  return BULK.has(action) || ENTRY_KIND_TABLE[kind].action === action;
+  // One's own password: written under password.change (anyone), filed under user.manage.
+  return BULK.has(action) || ENTRY_KIND_TABLE[kind].action === action || (action === 'password.change' && kind === 'user.password-changed');
 }

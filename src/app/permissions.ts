@@ -25,6 +25,7 @@ export const ACTIONS = [
   // Previewing a change is not making it: the medical lead weighs a restore before IT applies it.
   'whatif.preview',
   'user.manage',
+  'password.change',
   // Crisis-cell coordination (src/app/coordination.ts).
   'decision.manage',
   'action.manage',
@@ -59,6 +60,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'whatif.preview': ['admin', 'commander', 'medical', 'it'],
   // Accounts: only admin; the first admin comes from the CLI (whoever holds the database file).
   'user.manage': ['admin'],
+  // One's own password, proving the current one (accounts.ts changeOwnPassword).
+  'password.change': EVERYONE,
   'decision.manage': CELL,
   'action.manage': CELL,
   'meeting.manage': CELL,

@@ -7,7 +7,9 @@ import type { CrisisApp } from '../app/crisis-app.ts';
 import type { Actor, Role } from '../app/permissions.ts';
 import { ROLES } from '../app/permissions.ts';
 import type { CrisisStore } from '../core/journal-store.ts';
-import { openCrisisApp, openCrisisStore } from '../main/wiring.ts';
+import { keeperFor, openCrisisApp, openCrisisStore } from '../main/wiring.ts';
+import type { CheckpointKeeper } from '../app/checkpoints.ts';
+import { terminalSafe } from './text.ts';
 import { codeToExit, CrisisError, formatProblem } from '../core/errors.ts';
 import type { CliIo } from './io.ts';
 import type { Lang } from '../core/i18n/index.ts';
@@ -29,6 +31,8 @@ export interface Ctx {
    */
   openStoreOnly(): Promise<CrisisStore>;
   actor(): Actor;
+  /** The signing key and checkpoint log beside the configured database. */
+  keeper(): CheckpointKeeper;
   /** Closes whatever openApp opened. */
   close(): Promise<void>;
   /** Colour only on a terminal, and never when NO_COLOR is set. */
@@ -44,8 +48,11 @@ export function makeCtx(io: CliIo, db: string | undefined, json: boolean, lang: 
     json,
     lang,
     color: io.stdout.isTTY === true && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb',
-    out: (t) => void io.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => void io.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    // Text for people goes through terminalSafe: an entry written through the API may hold escape
+    // sequences (clear the screen, move the cursor, retitle the window) that must not reach the
+    // operator's terminal as commands. JSON output is JSON-escaped already.
+    out: (t) => void io.stdout.write(terminalSafe(t.endsWith('\n') ? t : `${t}\n`)),
+    err: (t) => void io.stderr.write(terminalSafe(t.endsWith('\n') ? t : `${t}\n`)),
     printJson: (v) => void io.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
     openStoreOnly: async () => {
       const store = await openCrisisStore({ db, env: io.env, cwd: io.cwd });
@@ -55,14 +62,40 @@ export function makeCtx(io: CliIo, db: string | undefined, json: boolean, lang: 
     openApp: async (opts = {}) => {
       const app = await openCrisisApp({ db, env: io.env, cwd: io.cwd }, { create: opts.create === true });
       opened.push(app);
+      await warnIfUntrusted(io, app);
       return app;
     },
     actor: () => cliActor(io),
+    keeper: () => keeperFor({ db, env: io.env, cwd: io.cwd }),
     close: async () => {
       for (const a of opened.splice(0)) await a.close();
       for (const s of stores.splice(0)) await s.close();
     },
   };
+}
+
+/**
+ * Says it, on stderr, when what a command is about to use cannot be trusted: a broken chain, an
+ * entry left out of the fold, a journal shorter than (or different from) its last signed
+ * checkpoint. Cheap: the fold already checked the chain; the checkpoint needs one row.
+ */
+async function warnIfUntrusted(io: CliIo, app: CrisisApp): Promise<void> {
+  const f = app.foldIntegrity;
+  const lines: string[] = [];
+  if (f.chain) lines.push(`the journal's chain is broken at entry ${f.chain.badSeq} (${f.chain.reason}): what follows uses entries that cannot be trusted.`);
+  for (const s of f.skipped.slice(0, 10)) lines.push(`entry ${s.seq} (${s.kind}) cannot be applied and is left out: ${s.field}: ${s.message}.`);
+  if (f.skipped.length > 10) lines.push(`… and ${f.skipped.length - 10} more entries left out.`);
+  const last = app.checkpoints.last();
+  if (last && last.origin === f.originHash) {
+    const head = app.state.lastSeq;
+    if (last.seq > head) lines.push(`the journal ends at entry ${head} but it was checkpointed at entry ${last.seq} (${last.at}): entries ${head + 1} to ${last.seq} were removed.`);
+    else {
+      const [e] = await app.store.read(last.seq - 1, 1).catch(() => []);
+      if (e && e.hash !== last.hash) lines.push(`entry ${last.seq} no longer has the hash signed at ${last.at}: the journal was rewritten at or before it.`);
+    }
+  }
+  for (const l of lines) io.stderr.write(terminalSafe(`crisiscell: WARNING: ${l}\n`));
+  if (lines.length > 0) io.stderr.write('crisiscell: run `crisiscell verify` for the details.\n');
 }
 
 /** The CLI writes as the local operator: `CRISISCELL_ACTOR` or `cli:<os user>`, role `CRISISCELL_ROLE` or admin. */

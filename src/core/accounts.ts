@@ -20,10 +20,10 @@ export interface UserAccount {
 /** Account names: lower-case, so `Alice` and `alice` cannot be two people in the logbook. */
 export const USER_NAME_PATTERN = /^[a-z][a-z0-9._-]{1,39}$/;
 
-export type AccountEntry = Extract<AnyEntry, { kind: 'user.added' | 'user.role-changed' | 'user.disabled' }>;
+export type AccountEntry = Extract<AnyEntry, { kind: 'user.added' | 'user.role-changed' | 'user.disabled' | 'user.password-changed' }>;
 
 export function isAccountEntry(e: AnyEntry): e is AccountEntry {
-  return e.kind === 'user.added' || e.kind === 'user.role-changed' || e.kind === 'user.disabled';
+  return e.kind === 'user.added' || e.kind === 'user.role-changed' || e.kind === 'user.disabled' || e.kind === 'user.password-changed';
 }
 
 /**
@@ -50,6 +50,12 @@ export function foldAccount(users: Map<string, UserAccount>, e: AccountEntry): v
     case 'user.disabled': {
       const u = users.get(e.payload.name);
       if (u) users.set(u.name, { ...u, disabled: true, changedSeq: e.seq });
+      break;
+    }
+    case 'user.password-changed': {
+      // changedSeq moves: every session opened before the change ends.
+      const u = users.get(e.payload.name);
+      if (u) users.set(u.name, { ...u, changedSeq: e.seq });
       break;
     }
   }

@@ -33,3 +33,30 @@ function write(v: unknown, depth: number): string {
       throw new TypeError(`canonicalJson: cannot encode a ${typeof v}`);
   }
 }
+
+/**
+ * canonicalJson in pieces: the same text, yielded an element of a large array at a time (arrays
+ * directly under the top-level object, like the lists of an estate import), so that a caller can
+ * hash and join it in slices. `pieces.join('') === canonicalJson(value)`.
+ */
+export function* canonicalJsonPieces(value: unknown): Generator<string, void, void> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    yield canonicalJson(value);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
+  yield '{';
+  for (const [i, k] of keys.entries()) {
+    const v = o[k];
+    yield `${i === 0 ? '' : ','}${JSON.stringify(k)}:`;
+    if (Array.isArray(v)) {
+      yield '[';
+      for (let j = 0; j < v.length; j++) yield `${j === 0 ? '' : ','}${v[j] === undefined ? 'null' : canonicalJson(v[j])}`;
+      yield ']';
+    } else yield canonicalJson(v);
+  }
+  yield '}';
+}

@@ -15,6 +15,18 @@ export interface CsvResult {
 }
 
 export function parseCsv(text: string): CsvResult {
+  const g = parseCsvSteps(text);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same, as steps: it pauses (yields) every few thousand records, so that a caller with an
+ * event loop to keep (the server importing a 30 MB estate) can let others in between.
+ */
+export function* parseCsvSteps(text: string): Generator<void, CsvResult, void> {
   const rows: CsvRecord[] = [];
   const errors: { line: number; message: string }[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM from spreadsheet exports
@@ -67,7 +79,22 @@ export function parseCsv(text: string): CsvResult {
     const blank = fields.length === 1 && fields[0] === '';
     const comment = fields[0]?.startsWith('#') === true;
     if (!blank && !comment) rows.push({ line: startLine, fields });
+    if ((rows.length & 2047) === 0) yield;
   }
   const [head, ...records] = rows;
   return { header: head ? head.fields.map((h) => h.trim().toLowerCase()) : [], records, errors };
+}
+
+/**
+ * One field of a CSV the product writes (hunt detections, exports): quoted when it holds a comma,
+ * a quote or a line break, and neutralised when a spreadsheet would take it for a formula — a
+ * text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's
+ * advice against CSV injection), so `=cmd|' /C calc'!A0` written into the logbook by an attacker
+ * is shown, never run. Numbers are written as they are.
+ */
+export function csvField(v: string | number | undefined | null): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -75,6 +75,26 @@ export interface EntryPayloads extends CoordinationPayloads {
     readonly reason: string;
   };
   /**
+   * A new password was set for an account (the hash goes to the credential table, never here). Its
+   * open sessions end on every server instance that folds this entry.
+   */
+  'user.password-changed': {
+    readonly name: string;
+    readonly reason?: string;
+  };
+  /**
+   * The server was started on a journal that failed its integrity check (a broken chain, a journal
+   * shorter than its last signed checkpoint, an entry the fold cannot apply), because an operator
+   * said so explicitly. The problem and the operator's reason stay in the logbook.
+   */
+  'journal.integrity-accepted': {
+    readonly problem: string;
+    readonly reason: string;
+    readonly headSeq: number;
+    readonly badSeq?: number;
+    readonly checkpointSeq?: number;
+  };
+  /**
    * What a hunt of event logs found on one asset (evidence.ts): detection references, erased
    * evidence. Never changes the asset's state by itself.
    */
@@ -102,6 +122,8 @@ export const ENTRY_KINDS: ReadonlySet<string> = new Set<EntryKind>([
   'user.added',
   'user.role-changed',
   'user.disabled',
+  'user.password-changed',
+  'journal.integrity-accepted',
 ] satisfies EntryKind[]);
 
 export function isEntryKind(k: string): k is EntryKind {

@@ -32,6 +32,8 @@ const SAMPLES: { readonly [K in EntryKind]: EntryPayloads[K] } = {
   'user.added': { name: 'anne', role: 'commander' },
   'user.role-changed': { name: 'anne', role: 'observer', reason: 'relève' },
   'user.disabled': { name: 'anne', reason: 'départ' },
+  'user.password-changed': { name: 'anne', reason: 'oublié' },
+  'journal.integrity-accepted': { problem: 'chain broken at entry 3', reason: 'restored by hand', headSeq: 9, badSeq: 3 },
   'positions.configured': { positions: [{ id: 'commander', title: 'Directrice générale' }] },
   'period.opened': { id: periodId('P1'), name: 'Samedi', start: '2022-05-14T04:00:00Z', end: '2022-05-15T08:00:00Z', objectives: ['Contenir'] },
   'position.assigned': { position: 'medical', person: 'Dr Renard', period: periodId('P1'), reach: '+32 470 00 00 02' },

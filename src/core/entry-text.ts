@@ -100,6 +100,8 @@ export const ENTRY_DESCRIPTIONS: { readonly [K in EntryKind]: Describer<K> } = {
   'user.added': (e, x) => x.tr('entry.userAdded', { name: e.payload.name, role: x.word('role', e.payload.role) }),
   'user.role-changed': (e, x) => x.tr('entry.userRole', { name: e.payload.name, role: x.word('role', e.payload.role), reason: e.payload.reason }),
   'user.disabled': (e, x) => x.tr('entry.userDisabled', { name: e.payload.name, reason: e.payload.reason }),
+  'user.password-changed': (e, x) => x.tr('entry.userPasswordChanged', { name: e.payload.name }),
+  'journal.integrity-accepted': (e, x) => x.tr('entry.integrityAccepted', { problem: e.payload.problem, reason: e.payload.reason }),
   'positions.configured': (e, x) => x.tr('entry.positions', { list: x.list(e.payload.positions.map((p) => `${p.title} (${p.id})`)) }),
   'period.opened': (e, x) =>
     x.tr('entry.period', { id: e.payload.id, name: e.payload.name, start: x.when(e.payload.start), end: x.when(e.payload.end), n: e.payload.objectives.length }),

@@ -4,7 +4,7 @@
  * unless there are none. The result is only what changed against the current state, so importing
  * the same files twice writes nothing the second time.
  */
-import { parseCsv } from './csv.ts';
+import { parseCsvSteps } from './csv.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { Problem } from './errors.ts';
 import type { AssetId, NeedId, ServiceId, SiteId } from './ids.ts';
@@ -49,9 +49,29 @@ const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export function importEstate(files: readonly EstateFile[], current: CrisisState): EstateImportResult {
+  return runSteps(importEstateSteps(files, current));
+}
+
+/** Runs a step generator to its end, synchronously. */
+export function runSteps<T>(g: Generator<unknown, T, void>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `importEstate` as steps: it pauses (yields) every thousand rows or so, so that the server can
+ * import a 30 MB estate without holding its event loop for seconds (the app layer drives it with
+ * a time budget per slice). The state must not change its estate while the steps run; the app
+ * checks that and starts again if it did.
+ */
+export function* importEstateSteps(files: readonly EstateFile[], current: CrisisState): Generator<void, EstateImportResult, void> {
   const problems: Problem[] = [];
   const rows: Record<EstateFileRole, Row[]> = { sites: [], services: [], assets: [], dependencies: [] };
-  for (const f of files) readFile(f, rows, problems);
+  let tick = 0;
+  const pause = (): boolean => (++tick & 1023) === 0;
+  for (const f of files) yield* readFile(f, rows, problems);
 
   const sites = new Map<SiteId, Located<Site>>();
   const services = new Map<ServiceId, Located<Service>>();
@@ -59,6 +79,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   const needs = new Map<NeedId, Located<Need>>();
 
   for (const r of rows.sites) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const id = req(r, 'id', p);
     const name = req(r, 'name', p);
@@ -78,6 +99,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   const siteExists = (s: SiteId) => sites.has(s) || current.sites.has(s);
 
   for (const r of rows.services) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const site = req(r, 'site', p);
     const kind = req(r, 'kind', p);
@@ -101,6 +123,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   }
 
   for (const r of rows.assets) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const hostname = req(r, 'hostname', p);
     const kind = req(r, 'kind', p);
@@ -137,6 +160,7 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   };
 
   for (const r of rows.dependencies) {
+    if (pause()) yield;
     const p = (column: string, message: string) => problems.push(at(r, column, message));
     const fromRaw = req(r, 'from', p);
     const toRaw = req(r, 'to', p);
@@ -180,34 +204,51 @@ export function importEstate(files: readonly EstateFile[], current: CrisisState)
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
 
   let unchanged = 0;
-  const changedOnly = <K, T>(m: Map<K, Located<T>>, old: ReadonlyMap<K, T>): T[] => {
+  function* changedOnly<K, T>(m: Map<K, Located<T>>, old: ReadonlyMap<K, T>): Generator<void, T[], void> {
     const out: T[] = [];
     for (const [k, v] of m) {
+      if (pause()) yield;
       const before = old.get(k);
       if (before !== undefined && canonicalJson(before) === canonicalJson(v.value)) unchanged++;
       else out.push(v.value);
     }
     return out;
-  };
+  }
   const payload = {
     sources: files.map((f) => ({ file: f.file, sha256: f.sha256 })),
-    sites: changedOnly(sites, current.sites),
-    services: changedOnly(services, current.services),
-    assets: changedOnly(assets, current.assets),
-    needs: changedOnly(needs, current.needs),
+    sites: yield* changedOnly(sites, current.sites),
+    services: yield* changedOnly(services, current.services),
+    assets: yield* changedOnly(assets, current.assets),
+    needs: yield* changedOnly(needs, current.needs),
   };
   const changed = payload.sites.length + payload.services.length + payload.assets.length + payload.needs.length;
   return { ok: true, payload, changed, unchanged };
 }
 
-function readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: Problem[]): void {
-  const trimmed = f.text.trimStart();
-  if (f.file.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    readJson(f, rows, problems);
+function* readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: Problem[]): Generator<void, void, void> {
+  const replaced = f.text.indexOf('\uFFFD');
+  if (replaced >= 0) {
+    // U+FFFD is what a lenient decoder puts where bytes were not UTF-8: the text is no longer the file.
+    const before = f.text.slice(0, replaced);
+    const line = before.split('\n').length;
+    problems.push({ file: f.file, line, column: `character ${replaced - before.lastIndexOf('\n')}`, message: 'U+FFFD (replacement character): the file was not valid UTF-8 when it was read; save it as UTF-8 and import the file itself' });
     return;
   }
-  const csv = parseCsv(f.text);
+  const trimmed = f.text.trimStart();
+  if (f.file.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    yield;
+    readJson(f, rows, problems);
+    yield;
+    return;
+  }
+  const csv = yield* parseCsvSteps(f.text);
   for (const e of csv.errors) problems.push({ file: f.file, line: e.line, message: e.message });
+  const seen = new Set<string>();
+  for (const h of csv.header) {
+    // Two columns of one name: which one is the site? Refused rather than guessed.
+    if (seen.has(h)) problems.push({ file: f.file, line: 1, column: h, message: 'duplicate column: the header names it twice' });
+    seen.add(h);
+  }
   const role = roleOf(f.file, csv.header);
   if (!role) {
     problems.push({ file: f.file, line: 1, message: `cannot tell which estate file this is: name it sites/services/assets/dependencies.csv or use the documented header (${Object.entries(ESTATE_COLUMNS).map(([k, v]) => `${k}: ${v.required.join(',')}`).join('; ')})` });
@@ -221,7 +262,9 @@ function readFile(f: EstateFile, rows: Record<EstateFileRole, Row[]>, problems: 
   }
   const known = new Set([...cols.required, ...cols.optional]);
   for (const h of csv.header) if (!known.has(h)) problems.push({ file: f.file, line: 1, column: h, message: `unknown column for a ${role} file (known: ${[...known].join(', ')})` });
+  let n = 0;
   for (const rec of csv.records) {
+    if ((++n & 2047) === 0) yield;
     if (rec.fields.length !== csv.header.length) {
       problems.push({ file: f.file, line: rec.line, message: `${rec.fields.length} fields where the header has ${csv.header.length}` });
       continue;
@@ -374,6 +417,48 @@ function findCycles(needs: Map<NeedId, Located<Need>>, current: CrisisState): Pr
     }
   }
   return problems;
+}
+
+/**
+ * Decodes an estate file's bytes as UTF-8, refusing (with `file:line: column`) what is not: a
+ * spreadsheet saved as Latin-1 or Windows-1252 would otherwise be stored with replacement
+ * characters in place of every accented name.
+ */
+export function decodeEstateBytes(file: string, bytes: Uint8Array): { ok: true; text: string } | { ok: false; problem: Problem } {
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) {
+      if (bytes[i] === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const byte = bytes[at] ?? 0;
+    return { ok: false, problem: { file, line, column: `byte ${at - lineStart + 1}`, message: `not valid UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}): save the file as UTF-8 (spreadsheets: "CSV UTF-8") and import it again` } };
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] ?? 0;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || (x & 0xc0) !== 0x80) return i;
+    }
+    // Overlongs, surrogates and values past U+10FFFF.
+    const d = b[i + 1] ?? 0;
+    if ((c === 0xe0 && d < 0xa0) || (c === 0xed && d >= 0xa0) || (c === 0xf0 && d < 0x90) || (c === 0xf4 && d >= 0x90)) return i;
+    i += n + 1;
+  }
+  return b.length;
 }
 
 function located<T>(r: Row, value: T): Located<T> {

@@ -23,6 +23,12 @@ export interface JournalStore {
   append(drafts: readonly EntryDraft[], expectedLastSeq: number): Promise<readonly AnyEntry[]>;
   /** Entries with seq > `afterSeq`, in order, at most `limit`. An unknown kind is an error naming its seq. */
   read(afterSeq?: number, limit?: number): Promise<readonly AnyEntry[]>;
+  /**
+   * The last `limit` entries after `afterSeq` whose kind is one of `kinds` (a `prefix.*` matches a
+   * family), oldest first. Filtered by the database, so the logbook's "last 1,000 notes" does not
+   * read and parse a journal of estate imports.
+   */
+  readLast(limit: number, opts?: { readonly afterSeq?: number; readonly kinds?: readonly string[] }): Promise<readonly AnyEntry[]>;
   /** Every entry after `afterSeq`, streamed in pages so memory stays bounded. */
   readAll(afterSeq?: number, pageSize?: number): AsyncIterable<AnyEntry>;
   head(): Promise<JournalHead>;

@@ -42,6 +42,41 @@ export function hashInput(e: Omit<JournalEntry, 'hash'>): string {
   return canonicalJson({ seq: e.seq, id: e.id, at: e.at, actor: e.actor, kind: e.kind, payload: e.payload, prev: e.prev });
 }
 
+/**
+ * A draft whose payload was encoded and hashed ahead (a 30 MB estate import, done in slices by
+ * the app so the server keeps answering): the canonical payload text, and the hash state after
+ * everything of `hashInput` that precedes `prev` and `seq` (its keys sort before them), which
+ * only the store knows when it appends.
+ */
+export interface PreparedSeal {
+  /** canonicalJson(payload): also what the store writes as the payload column. */
+  readonly payloadText: string;
+  /** The hex SHA-256 of hashInput, given what follows the payload: `sealSuffix(prev, seq)`. */
+  complete(suffix: string): string;
+}
+
+const PREPARED = new WeakMap<object, PreparedSeal>();
+
+/** What `hashInput` writes before the payload, for a draft: `{"actor":…,"at":…,"id":…,"kind":…,"payload":`. */
+export function sealPrefix(d: Pick<EntryDraft, 'actor' | 'at' | 'id' | 'kind'>): string {
+  return `{"actor":${JSON.stringify(d.actor)},"at":${JSON.stringify(d.at)},"id":${JSON.stringify(d.id)},"kind":${JSON.stringify(d.kind)},"payload":`;
+}
+
+/** What `hashInput` writes after the payload. */
+export function sealSuffix(prev: string, seq: number): string {
+  return `,"prev":${JSON.stringify(prev)},"seq":${seq}}`;
+}
+
+/** Attaches a prepared seal to a draft (the app does, after encoding it in slices). */
+export function attachPreparedSeal(draft: EntryDraft, prepared: PreparedSeal): void {
+  PREPARED.set(draft, prepared);
+}
+
+/** The payload as the store writes it: the prepared text when there is one. */
+export function payloadTextOf(e: EntryDraft): string {
+  return PREPARED.get(e)?.payloadText ?? JSON.stringify(e.payload);
+}
+
 /** Gives drafts their sequence numbers and hashes, continuing a chain whose head is (`lastSeq`, `lastHash`). */
 export function sealEntries(drafts: readonly EntryDraft[], lastSeq: number, lastHash: string, sha256: Sha256): AnyEntry[] {
   const out: AnyEntry[] = [];
@@ -50,8 +85,11 @@ export function sealEntries(drafts: readonly EntryDraft[], lastSeq: number, last
   for (const d of drafts) {
     seq += 1;
     const unsealed = { seq, id: d.id, at: d.at, actor: d.actor, kind: d.kind, payload: d.payload, prev };
-    const hash = sha256(hashInput(unsealed));
-    out.push({ ...unsealed, hash } as AnyEntry);
+    const prepared = PREPARED.get(d);
+    const hash = prepared ? prepared.complete(sealSuffix(prev, seq)) : sha256(hashInput(unsealed));
+    const entry = { ...unsealed, hash } as AnyEntry;
+    if (prepared) PREPARED.set(entry, prepared);
+    out.push(entry);
     prev = hash;
   }
   return out;

@@ -181,7 +181,10 @@ export class Projection implements CrisisState {
       case 'user.added':
       case 'user.role-changed':
       case 'user.disabled':
+      case 'user.password-changed':
         foldAccount(this.users, e);
+        break;
+      case 'journal.integrity-accepted':
         break;
       default: {
         // A kind listed in ENTRY_KINDS but not folded here is a bug: fail loudly, never skip.
@@ -193,6 +196,11 @@ export class Projection implements CrisisState {
     this.lastAt = e.at;
     this.entryCount++;
   }
+}
+
+/** Leaves an entry out of a projection (one the app found malformed): the seq moves on, nothing else changes. */
+export function skipEntry(p: Projection, e: { readonly seq: number }): void {
+  p.lastSeq = e.seq;
 }
 
 export type StateChange = { readonly type: 'estate' } | { readonly type: 'measures' } | { readonly type: 'assets'; readonly ids: readonly AssetId[] };

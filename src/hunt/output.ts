@@ -7,13 +7,11 @@ import type { Detection } from './pipeline.ts';
 import type { ErasedFinding } from './erased.ts';
 import type { RecordSource } from './record.ts';
 import { detailsText } from './details.ts';
+import { csvField } from '../core/csv.ts';
 
 export const CSV_HEADER = 'timestamp,computer,channel,event_id,event_record_id,level,rule_title,rule_id,tactics,techniques,details,file,chunk,offset,line,recovered,other_sources';
 
-export function csvCell(v: string | number | undefined): string {
-  const s = v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvField as csvCell } from '../core/csv.ts';
 
 /** `file @offset`, `file:line`, `(recovered)` when carved. */
 export function whereText(s: RecordSource): string {
@@ -46,7 +44,7 @@ export function csvRow(d: Detection): string {
     d.recovered ? 'true' : '',
     others(d).map(whereText).join('; '),
   ]
-    .map(csvCell)
+    .map(csvField)
     .join(',');
 }
 

@@ -9,7 +9,7 @@ import type { Lang, Say } from '../core/i18n/index.ts';
 import { say, t } from '../core/i18n/index.ts';
 
 /** Error codes the HTTP layer adds to the domain's (codeToHttp covers those). */
-export type HttpOnlyCode = 'payload-too-large' | 'unsupported-media-type' | 'method-not-allowed' | 'too-many-requests' | 'internal';
+export type HttpOnlyCode = 'payload-too-large' | 'unsupported-media-type' | 'method-not-allowed' | 'too-many-requests' | 'request-timeout' | 'internal';
 
 export class HttpError extends Error {
   constructor(
@@ -96,7 +96,7 @@ export function sendError(res: ServerResponse, e: unknown, lang: Lang = 'en'): v
  * cross-site HTML form cannot send it without a CORS preflight this server never grants),
  * 413 past `limit` bytes (counted as they arrive, so a huge body is cut early), 400 when malformed.
  */
-export async function readJsonBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT, idleMs = BODY_IDLE_MS): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
@@ -107,20 +107,72 @@ export async function readJsonBody(req: IncomingMessage, limit = DEFAULT_BODY_LI
     if (type === '' && (declared === 0 || (Number.isNaN(declared) && req.headers['transfer-encoding'] === undefined))) return {};
     throw httpError(415, 'unsupported-media-type', { key: 'err.sendJson' });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw httpError(413, 'payload-too-large', { key: 'err.bodyTooLarge', params: { n: limit } }, { connection: 'close' });
-    chunks.push(chunk);
+  const body = await readBody(req, limit, idleMs);
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(body);
+  } catch {
+    // Decoding leniently would store U+FFFD in place of what was sent: refuse instead.
+    throw new HttpError(400, 'invalid-input', 'the body is not valid UTF-8');
   }
-  const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw httpError(400, 'invalid-input', { key: 'v.notJson' });
   }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A body that sends nothing for this long is cut (a stalled upload must not hold a socket forever). */
+export const BODY_IDLE_MS = 10_000;
+
+/**
+ * Reads the whole body, up to `limit` bytes, failing with 408 when nothing arrives for `idleMs`
+ * (the socket is then closed: a client that stalls mid-body gets nothing more from us).
+ */
+function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (err: unknown, value?: Buffer): void => {
+      if (timer) clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      if (err !== undefined) reject(err);
+      else resolve(value ?? Buffer.alloc(0));
+    };
+    const arm = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        // Answered 408 with `connection: close` by the error path; the socket goes with it, and
+        // is destroyed after a second should the answer not get out.
+        done(new HttpError(408, 'request-timeout', `the request body stalled for ${Math.round(idleMs / 1000)} s`, { connection: 'close' }));
+        setTimeout(() => req.socket.destroy(), 1000).unref();
+      }, idleMs);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        done(new HttpError(413, 'payload-too-large', `request body over ${limit} bytes`, { connection: 'close' }));
+        return;
+      }
+      chunks.push(chunk);
+      arm();
+    };
+    const onEnd = (): void => done(undefined, Buffer.concat(chunks, size));
+    const onError = (e: Error): void => done(e);
+    const onAborted = (): void => done(new HttpError(400, 'invalid-input', 'the request was aborted'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+    arm();
+  });
 }
 
 /** Client address for rate limiting: the socket's, never a forwarded header (nobody proxies us). */
@@ -136,7 +188,14 @@ export function parseCookies(header: string | undefined): Map<string, string> {
     if (i < 0) continue;
     const k = part.slice(0, i).trim();
     const v = part.slice(i + 1).trim();
-    if (k && !out.has(k)) out.set(k, decodeURIComponent(v));
+    if (!k || out.has(k)) continue;
+    // Other applications on the same host may set cookies we cannot decode (`x=100%`): ignore those,
+    // never fail the request for them.
+    try {
+      out.set(k, decodeURIComponent(v));
+    } catch {
+      continue;
+    }
   }
   return out;
 }

@@ -6,9 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { CrisisApp } from '../app/crisis-app.ts';
 import type { Action, Actor } from '../app/permissions.ts';
-import type { Session, SessionStore, FailureLimiter } from './sessions.ts';
+import type { LoginGuard, Session, SessionStore } from './sessions.ts';
 import type { LiveHub } from './live.ts';
 import type { BoardService } from './board-service.ts';
+import type { IntegrityWatch } from './integrity-watch.ts';
 import type { Lang } from '../core/i18n/index.ts';
 
 /** Who may call a route: anyone, anyone logged in, or the roles the PERMISSIONS table gives an action. */
@@ -31,9 +32,9 @@ export interface RouteCtx {
 }
 
 export interface ServerDeps {
+  readonly integrity: IntegrityWatch;
   readonly sessions: SessionStore;
-  readonly ipLimiter: FailureLimiter;
-  readonly accountLimiter: FailureLimiter;
+  readonly loginGuard: LoginGuard;
   readonly live: LiveHub;
   readonly board: BoardService;
   /** Cookies get `Secure` when the server is reached over https (a TLS-terminating proxy). */

@@ -9,13 +9,14 @@ import { isAllowed, ACTIONS, ROLES } from '../app/permissions.ts';
 import type { Actor, Role } from '../app/permissions.ts';
 import { assetSetInput, initInput, measureInput, noteInput } from '../app/schemas.ts';
 import { validate } from '../app/validate.ts';
+import { CrisisError } from '../core/errors.ts';
 import { sayError } from '../core/errors.ts';
 import type { AnyEntry } from '../core/journal.ts';
 import { zoneOf } from '../app/describe-entry.ts';
 import type { AssetId } from '../core/ids.ts';
 import { statusOf } from '../core/state.ts';
 import { ASSET_KINDS, OBSERVATIONS, RECOVERY_STATES, SECURITY_STATES } from '../core/model.ts';
-import { addUser, authenticate, changeRole, currentActor, disableUser, listUsers, loginInput, userAddInput, userDisableInput, userRoleInput } from '../app/accounts.ts';
+import { addUser, authenticate, changeOwnPassword, changeRole, currentActor, disableUser, listUsers, loginInput, ownPasswordInput, passwordSetInput, setPassword, userAddInput, userDisableInput, userRoleInput } from '../app/accounts.ts';
 import { whatIfInput } from './board-service.ts';
 import { clientEntry } from './live.ts';
 import { clientIp, httpError } from './http.ts';
@@ -27,7 +28,10 @@ import { evidenceInput, evidenceOf, evidenceSummaryOf, recordEvidence } from '..
 export const SESSION_COOKIE = 'cc_session';
 
 const estateInput = z.object({
-  files: z.array(z.object({ file: z.string().min(1).max(300), text: z.string().max(32 * 1024 * 1024) })).min(1).max(20),
+  files: z
+    .array(z.object({ file: z.string().min(1).max(300), text: z.string().max(32 * 1024 * 1024), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the file, 64 lower-case hex digits').optional() }))
+    .min(1)
+    .max(20),
 });
 
 const intParam = (q: URLSearchParams, name: string, dflt: number, max: number): number => {
@@ -112,19 +116,27 @@ export const CORE_ROUTES: readonly Route[] = [
       const v = validate(loginInput, ctx.body);
       const ip = clientIp(ctx.req);
       const name = v.name.toLowerCase();
-      const wait = Math.max(ctx.deps.ipLimiter.retryAfter(ip), ctx.deps.accountLimiter.retryAfter(name));
-      if (wait > 0) throw httpError(429, 'too-many-requests', { key: 'err.tooManyLogins', params: { s: wait } }, { 'retry-after': String(wait) });
-      const u = await authenticate(ctx.app, name, v.password);
-      const actor = u ? currentActor(ctx.app, u.name) : undefined;
+      // Reserved before the password is checked: parallel guesses count against each other.
+      const r = ctx.deps.loginGuard.reserve(ip, name);
+      if ('retryAfter' in r) throw httpError(429, 'too-many-requests', { key: 'err.tooManyLogins', params: { s: r.retryAfter } }, { 'retry-after': String(r.retryAfter) });
+      let actor: Actor | undefined;
+      let userSeq = 0;
+      try {
+        const u = await authenticate(ctx.app, name, v.password);
+        actor = u ? currentActor(ctx.app, u.name) : undefined;
+        userSeq = u?.changedSeq ?? 0;
+      } catch (e) {
+        r.ticket.failed();
+        throw e;
+      }
       if (!actor) {
-        ctx.deps.ipLimiter.fail(ip);
-        ctx.deps.accountLimiter.fail(name);
+        r.ticket.failed();
         throw sayError('unauthenticated', 'err.wrongLogin');
       }
-      ctx.deps.accountLimiter.reset(name);
+      r.ticket.succeeded();
       // A fresh token at every login: a token planted before login (fixation) is never promoted.
       ctx.deps.sessions.delete(ctx.session?.token);
-      const s = ctx.deps.sessions.create(actor.name);
+      const s = ctx.deps.sessions.create(actor.name, userSeq);
       const cookie = `${SESSION_COOKIE}=${s.token}; Path=/; HttpOnly; SameSite=Strict${ctx.deps.secureCookies ? '; Secure' : ''}`;
       return { status: 200, body: sessionBody(ctx, actor, s.csrf), headers: { 'set-cookie': cookie } };
     },
@@ -151,7 +163,7 @@ export const CORE_ROUTES: readonly Route[] = [
       const raw = typeof header === 'string' && header !== '' ? header : ctx.query.get('since');
       const n = raw === null || raw === undefined || raw === '' ? undefined : Number(raw);
       const last = n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
-      await ctx.deps.live.attach(ctx.res, last, ctx.lang);
+      await ctx.deps.live.attach(ctx.res, last, ctx.session?.token, ctx.lang);
       return undefined;
     },
   },
@@ -283,14 +295,33 @@ export const CORE_ROUTES: readonly Route[] = [
       const since = intParam(ctx.query, 'since', 0, Number.MAX_SAFE_INTEGER);
       const limit = Math.max(1, intParam(ctx.query, 'limit', 1000, 10_000));
       const kinds = ctx.query.getAll('kind').flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+      const seq = ctx.app.liveProjection.lastSeq;
       const entries = await ctx.app.log({ sinceSeq: since, kinds, limit });
-      return ok({ seq: ctx.app.liveProjection.lastSeq, entries: entries.map((e) => out(ctx, e)) });
+      // Streamed in pages, yielding between them: five clients asking for 10,000 entries at once
+      // must not hold the event loop (the health check, everyone's board) while it is encoded.
+      const res = ctx.res;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.write(`{"seq":${seq},"entries":[`);
+      for (let i = 0; i < entries.length; i += 250) {
+        const page = entries.slice(i, i + 250).map((e) => JSON.stringify(out(ctx, e))).join(',');
+        const more = res.write(i === 0 ? page : `,${page}`);
+        if (!more) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+        if (res.destroyed) return undefined;
+        await new Promise((r) => setImmediate(r));
+      }
+      res.end(']}');
+      return undefined;
     },
   },
   {
     method: 'POST', path: '/api/notes', tag: 'logbook', access: 'log.note', body: noteInput, errors: [400],
     summary: 'Write a logbook line: a fact, a decision, an action or a communication (optionally at a past time)',
     handler: async (ctx) => ok({ entry: out(ctx, await ctx.app.note(need(ctx.actor), ctx.body)) }, 201),
+  },
+  {
+    method: 'GET', path: '/api/integrity', tag: 'logbook', access: 'journal.read',
+    summary: 'Whether the journal can be trusted: chain, head hash, last signed checkpoint and public key, the first entry not to trust, and when the server was started on a journal that failed the check',
+    handler: (ctx) => ok(ctx.deps.integrity.view()),
   },
   {
     method: 'GET', path: '/api/verify', tag: 'logbook', access: 'journal.read',
@@ -309,7 +340,15 @@ export const CORE_ROUTES: readonly Route[] = [
     summary: 'Import estate files (CSV or JSON text), all or nothing; the same files twice change nothing',
     async handler(ctx) {
       const v = validate(estateInput, ctx.body);
-      const files = v.files.map((f) => ({ file: f.file, text: f.text, sha256: createHash('sha256').update(f.text).digest('hex') }));
+      // The body was strict UTF-8 (readJsonBody), so these are the file's bytes as sent; a client
+      // that gives the file's own sha256 has it checked, so the logbook never records another.
+      const files = v.files.map((f, i) => {
+        const sha256 = createHash('sha256').update(f.text, 'utf8').digest('hex');
+        if (f.sha256 !== undefined && f.sha256 !== sha256) {
+          throw new CrisisError('invalid-input', `${f.file}: the text sent does not hash to the sha256 given (the file was changed or decoded on the way)`, { details: [{ path: `files.${i}.sha256`, message: 'does not match the text' }] });
+        }
+        return { file: f.file, text: f.text, sha256 };
+      });
       const r = await ctx.app.importEstate(need(ctx.actor), files);
       return ok({ changed: r.changed, unchanged: r.unchanged, entries: r.entries.map((e) => out(ctx, e)) }, r.changed > 0 ? 201 : 200);
     },
@@ -330,6 +369,16 @@ export const CORE_ROUTES: readonly Route[] = [
     method: 'POST', path: '/api/users/:name/role', tag: 'accounts', access: 'user.manage', body: userRoleInput, errors: [400, 404, 409],
     summary: "Change an account's role (takes effect on its open sessions at once)",
     handler: async (ctx) => ok(await changeRole(ctx.app, need(ctx.actor), ctx.params.name ?? '', ctx.body)),
+  },
+  {
+    method: 'POST', path: '/api/users/:name/password', tag: 'accounts', access: 'user.manage', body: passwordSetInput, errors: [400, 404, 409],
+    summary: "Set an account's password (refused when common or trivial); its open sessions and streams end",
+    handler: async (ctx) => ok(await setPassword(ctx.app, need(ctx.actor), ctx.params.name ?? '', ctx.body)),
+  },
+  {
+    method: 'POST', path: '/api/session/password', tag: 'session', access: 'password.change', body: ownPasswordInput, errors: [400, 401],
+    summary: 'Change your own password (give the current one); every session of yours ends, this one included',
+    handler: async (ctx) => ok(await changeOwnPassword(ctx.app, need(ctx.actor), ctx.body)),
   },
   {
     method: 'POST', path: '/api/users/:name/disable', tag: 'accounts', access: 'user.manage', body: userDisableInput, errors: [400, 404, 409],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { errorResponse } from './http.ts';
 import type { TestServer } from '../../test/support/server.ts';
-import { Client, loggedIn, raw, startTestServer } from '../../test/support/server.ts';
+import { Client, loggedIn, passwordOf, raw, startTestServer } from '../../test/support/server.ts';
 
 type Json = Record<string, unknown>;
 const err = (r: { json: unknown }): Json => ((r.json as Json).error ?? {}) as Json;
@@ -24,7 +24,7 @@ describe('HTTP API', () => {
   describe('sessions', () => {
     it('sets an HttpOnly SameSite=Strict cookie and returns the role, permissions and CSRF token', async () => {
       const c = new Client(t.port);
-      const r = await c.login('commander', 'commander-password');
+      const r = await c.login('commander', passwordOf('commander'));
       assert.equal(r.status, 200);
       const cookie = r.headers['set-cookie']?.[0] ?? '';
       assert.match(cookie, /^cc_session=[A-Za-z0-9_-]{40,};/);
@@ -76,26 +76,29 @@ describe('HTTP API', () => {
       assert.equal((await new Client(t.port).login('temp', 'temp-password-1')).status, 401);
     });
 
-    it('rate-limits failed logins per account', async () => {
-      const s = await startTestServer({ loginMaxPerAccount: 3, loginMaxPerIp: 100, estate: false });
+    it('slows repeated failures on one account from one address, without locking the owner out elsewhere', async () => {
+      const s = await startTestServer({ login: { freeTries: 3, perIp: 100 }, estate: false });
       try {
         for (let i = 0; i < 3; i++) assert.equal((await new Client(s.port).login('dpo', 'nope-nope')).status, 401);
-        const r = await new Client(s.port).login('dpo', 'dpo-password');
+        const r = await new Client(s.port).login('dpo', passwordOf('dpo'));
         assert.equal(r.status, 429);
         assert.ok(Number(r.headers['retry-after']) > 0);
-        // Another account from the same address is not locked out.
-        assert.equal((await new Client(s.port).login('it', 'it-password')).status, 200);
+        // Another account from the same address is not held up.
+        assert.equal((await new Client(s.port).login('it', passwordOf('it'))).status, 200);
+        // The owner of the guessed account, from another address, logs in at once.
+        assert.equal((await new Client(s.port, '127.0.0.2').login('dpo', passwordOf('dpo'))).status, 200);
       } finally {
         await s.close();
       }
     });
 
     it('rate-limits failed logins per address', async () => {
-      const s = await startTestServer({ loginMaxPerAccount: 100, loginMaxPerIp: 2, estate: false });
+      const s = await startTestServer({ login: { perIp: 2, freeTries: 100 }, estate: false });
       try {
         await new Client(s.port).login('a1', 'x');
         await new Client(s.port).login('a2', 'x');
-        assert.equal((await new Client(s.port).login('it', 'it-password')).status, 429);
+        assert.equal((await new Client(s.port).login('it', passwordOf('it'))).status, 429);
+        assert.equal((await new Client(s.port, '127.0.0.3').login('it', passwordOf('it'))).status, 200, 'the lock is on the source, not the account');
       } finally {
         await s.close();
       }

@@ -22,6 +22,8 @@ export interface StoreUnderTest {
   openAnother(): Promise<JournalStore & CredentialStore>;
   /** Rewrites a stored row behind the adapter's back (an attacker with the database). */
   tamper(seq: number, column: 'payload' | 'kind' | 'actor', value: string): Promise<void>;
+  /** Tries to change or remove rows through the database itself, as any client of it could (must fail). */
+  rawChange(op: 'update' | 'delete' | 'truncate'): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -117,6 +119,17 @@ export function runJournalStoreContract(name: string, open: () => Promise<StoreU
       assert.deepEqual(seen, Array.from({ length: 22 }, (_, i) => i + 4));
     }));
 
+    it('reads the last entries of some kinds, oldest first, filtered by the database', withStore(async ({ store }) => {
+      await store.append([note('a'), draft('measure.applied', { id: 'internet-cut' as never, type: 'internet-cut', reason: 'r' }), note('b'), draft('measure.lifted', { id: 'internet-cut' as never, reason: 'r' }), note('c'), draft('user.added', { name: 'x_y', role: 'it' })], 0);
+      assert.deepEqual((await store.readLast(2)).map((e) => e.seq), [5, 6]);
+      assert.deepEqual((await store.readLast(10, { kinds: ['log.note'] })).map((e) => e.seq), [1, 3, 5]);
+      assert.deepEqual((await store.readLast(10, { kinds: ['measure.*'] })).map((e) => e.seq), [2, 4]);
+      assert.deepEqual((await store.readLast(2, { kinds: ['measure.*', 'log.note'] })).map((e) => e.seq), [4, 5]);
+      assert.deepEqual((await store.readLast(10, { afterSeq: 3, kinds: ['log.note', 'user.*'] })).map((e) => e.seq), [5, 6]);
+      // `_` and `%` in a prefix are not wildcards.
+      assert.deepEqual(await store.readLast(10, { kinds: ['user_*'] }), []);
+    }));
+
     it('verifies an intact chain and names the first altered entry', withStore(async ({ store, tamper }) => {
       await store.append([note('a'), note('b'), note('c'), note('d')], 0);
       const ok = await store.verify();
@@ -126,6 +139,16 @@ export function runJournalStoreContract(name: string, open: () => Promise<StoreU
       const bad = await store.verify();
       assert.equal(bad.ok, false);
       assert.equal(!bad.ok && bad.badSeq, 3);
+    }));
+
+    it('refuses UPDATE, DELETE and TRUNCATE of journal rows in the database itself', withStore(async ({ store, rawChange }) => {
+      await store.append([note('a'), note('b'), note('c')], 0);
+      const before = await store.read();
+      for (const op of ['update', 'delete', 'truncate'] as const) {
+        await assert.rejects(rawChange(op), /append-only/, `${op} must be refused`);
+      }
+      assert.deepEqual(await store.read(), before);
+      assert.ok((await store.verify()).ok);
     }));
 
     it('reports an unknown kind in a stored journal as an error naming its seq', withStore(async ({ store, tamper }) => {

@@ -23,8 +23,8 @@ import { createCockpit } from '../../src/server/index.ts';
 export const EXAMPLE_ESTATE = fileURLToPath(new URL('../../examples/estate', import.meta.url));
 export const SETUP_ACTOR: Actor = { name: 'cli:setup', role: 'admin' };
 
-/** Password of the test account of each role: `<role>-password`. */
-export const passwordOf = (role: Role): string => `${role}-password`;
+/** Password of the test account of each role: `<role>-pass-7431` (strong enough for the password policy). */
+export const passwordOf = (role: Role): string => `${role}-pass-7431`;
 
 export function exampleEstateFiles(): { file: string; text: string; sha256: string }[] {
   return readdirSync(EXAMPLE_ESTATE).map((n) => {
@@ -105,12 +105,13 @@ export interface RawResponse {
 }
 
 /** One HTTP request with exactly these headers. `body`: an object is sent as JSON, a string as is. */
-export function raw(port: number, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export function raw(port: number, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; localAddress?: string } = {}): Promise<RawResponse> {
   const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
   const headers: Record<string, string | number> = { ...(payload !== undefined && typeof opts.body !== 'string' && !Buffer.isBuffer(opts.body) ? { 'content-type': 'application/json' } : {}), ...opts.headers };
   if (payload !== undefined) headers['content-length'] = Buffer.byteLength(payload);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+    // localAddress: another loopback address (127.0.0.2 ...) is another client address to the server.
+    const req = request({ host: '127.0.0.1', port, method, path, headers, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -135,10 +136,14 @@ export class Client {
   cookie = '';
   csrf = '';
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    /** Source address, e.g. 127.0.0.2: the server sees another client. */
+    readonly localAddress?: string,
+  ) {}
 
   async login(name: string, password: string): Promise<RawResponse> {
-    const r = await raw(this.port, 'POST', '/api/login', { body: { name, password } });
+    const r = await raw(this.port, 'POST', '/api/login', { body: { name, password }, ...(this.localAddress ? { localAddress: this.localAddress } : {}) });
     const set = r.headers['set-cookie']?.[0];
     if (r.status === 200 && set) {
       this.cookie = set.split(';')[0] ?? '';

@@ -14,6 +14,7 @@ import { cellView, clocksView, commsView } from './coordination.ts';
 import { packsView, sitrepView } from './reports.ts';
 import { meetingsView } from './meetings.ts';
 import { contactsView } from './contacts.ts';
+import { mountIntegrity } from './integrity.ts';
 
 const ROUTES: readonly { hash: string; label: Key; make: (ctx: AppCtx, params: URLSearchParams) => View }[] = [
   { hash: 'board', label: 'navBoard', make: boardView },
@@ -34,6 +35,7 @@ let crisisName = '';
 let current: View | undefined;
 let disconnect: (() => void) | undefined;
 let liveBadge: HTMLElement | undefined;
+let integrity: { refresh(): void; stop(): void } | undefined;
 
 function toast(message: string, kind: 'ok' | 'error' = 'ok'): void {
   const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, message);
@@ -139,6 +141,8 @@ function renderShell(): void {
   const main = h('main', { id: 'main', tabindex: '-1' });
   const notice = ctx.can('log.note') ? null : h('p', { class: 'readonly-note', id: 'readonly-note' }, t('readOnly'));
   root.append(header, notice ?? '', main);
+  integrity?.stop();
+  integrity = mountIntegrity(header.querySelector('.who') as HTMLElement, main);
   mountView(main);
 }
 
@@ -172,6 +176,7 @@ async function start(): Promise<void> {
     (e) => {
       pending.push(e);
       flush();
+      integrity?.refresh();
     },
     (live) => {
       if (liveBadge) {

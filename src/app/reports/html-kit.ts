@@ -5,14 +5,47 @@
  * never by colour alone.
  */
 
-/** Escapes text for HTML element content and attribute values. */
+/**
+ * Escapes text for HTML element content and attribute values. Also neutralises what would change
+ * how the rest reads without showing itself: NUL and the other control characters, and the bidi
+ * overrides and isolates (U+202E turns "exe.txt" into "txt.exe" on paper). Each is shown as a
+ * visible `[U+202E]` mark, so the print says that it was there and does what it says; a character
+ * reference (`&#x202E;`) would still be obeyed by the browser.
+ */
 export function esc(s: string | number | undefined): string {
   return String(s ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+    .replace(/'/g, '&#39;')
+     
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** What a report needs of a signed checkpoint (src/core/checkpoint.ts). */
+export interface PrintedCheckpoint {
+  readonly seq: number;
+  readonly hash: string;
+  readonly origin: string;
+  readonly at: string;
+  readonly key: string;
+  readonly keyId: string;
+  readonly sig: string;
+}
+
+/**
+ * The signed checkpoint printed on a report: whoever holds the paper can later prove that the
+ * journal still contains what the report was made from (crisiscell verify --checkpoint).
+ */
+export function checkpointBlock(c: PrintedCheckpoint | undefined): string {
+  if (c === undefined) return '';
+  return `<div class="box checkpoint"><b>Signed checkpoint of the journal</b> — entry ${esc(c.seq)}, signed ${esc(c.at)}<br>
+<span class="small">head hash</span> <span class="hash">${esc(c.hash)}</span><br>
+<span class="small">journal (entry 1)</span> <span class="hash">${esc(c.origin)}</span><br>
+<span class="small">ed25519 key</span> <span class="hash">${esc(c.key)}</span> <span class="small">fingerprint</span> <b>${esc(c.keyId)}</b><br>
+<span class="small">signature</span> <span class="hash">${esc(c.sig)}</span><br>
+<span class="small">Check it later: <span class="num">crisiscell verify --checkpoint "${esc(c.seq)}:${esc(c.hash)}"</span></span></div>`;
 }
 
 /** A4 portrait, 15 mm margins, system serif/sans fonts, a footer line with page numbers. */
@@ -49,6 +82,7 @@ thead { display: table-header-group; }
 .muted { color: #333; }
 .two { columns: 2; column-gap: 10mm; }
 .box { border: 1pt solid #000; padding: 4pt 6pt; margin: 4pt 0; break-inside: avoid; }
+.checkpoint .hash { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 6.5pt; word-break: break-all; }
 footer.doc { margin-top: 10pt; border-top: 0.8pt solid #000; padding-top: 3pt; font-size: 7.5pt; }
 `;
 

@@ -9,7 +9,8 @@ import type { Lang } from '../../core/i18n/index.ts';
 import { t } from '../../core/i18n/index.ts';
 import { describeEntry } from '../../core/entry-text.ts';
 import { DEFAULT_TIME_ZONE, formatLocal, toZonedIso } from '../../core/clocks/time.ts';
-import { esc, htmlDocument } from './html-kit.ts';
+import { checkpointBlock, esc, htmlDocument } from './html-kit.ts';
+import type { PrintedCheckpoint } from './html-kit.ts';
 
 export interface LogbookPrint {
   readonly organisation: string;
@@ -25,6 +26,8 @@ export interface LogbookPrint {
   readonly lang?: Lang;
   /** Zone of the crisis: every time printed is local time with its offset. */
   readonly timeZone?: string;
+  /** The signed checkpoint made for this print. */
+  readonly checkpoint?: PrintedCheckpoint;
 }
 
 export function renderLogbookHtml(l: LogbookPrint): string {
@@ -51,6 +54,7 @@ export function renderLogbookHtml(l: LogbookPrint): string {
   <div class="meta"><b>${esc(l.organisation)}</b><br>${esc(t(lang, 'logbook.printed', { at: formatLocal(l.printedAt, zone, lang), location: l.location }))}${l.filter ? `<br>${esc(t(lang, 'logbook.extractOf', { filter: l.filter }))}` : ''}<br>${esc(t(lang, 'logbook.zone', { zone }))}</div>
 </header>
 <p>${chain}</p>
+${checkpointBlock(l.checkpoint)}
 <p class="small">${explain}</p>
 <table><thead><tr><th style="width:5%">#</th><th style="width:12%">${esc(t(lang, 'logbook.colTime'))}</th><th style="width:10%">${esc(t(lang, 'logbook.colAuthor'))}</th><th style="width:11%">${esc(t(lang, 'logbook.colKind'))}</th><th>${esc(t(lang, 'logbook.colEntry'))}</th><th style="width:22%">${esc(t(lang, 'logbook.colHash'))}</th></tr></thead><tbody>
 ${rows}

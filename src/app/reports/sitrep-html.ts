@@ -7,11 +7,12 @@
 import type { SitrepModel } from '../../core/reports/sitrep.ts';
 import type { MessageKey, Params } from '../../core/i18n/index.ts';
 import { label, t } from '../../core/i18n/index.ts';
-import { esc, htmlDocument, status } from './html-kit.ts';
+import { checkpointBlock, esc, htmlDocument, status } from './html-kit.ts';
+import type { PrintedCheckpoint } from './html-kit.ts';
 import { listedGroups } from './sitrep-markdown.ts';
 
 /** Renders the sitrep model as a standalone HTML document (no external assets). */
-export function renderSitrepHtml(m: SitrepModel): string {
+export function renderSitrepHtml(m: SitrepModel, opts: { readonly checkpoint?: PrintedCheckpoint } = {}): string {
   const tr = (key: MessageKey, params?: Params) => t(m.lang, key, params);
   const pct = (x: number) => esc(tr('pct', { n: Math.round(x * 100) })).replace(' ', '&nbsp;');
   const table = (header: readonly MessageKey[], rows: readonly (readonly string[])[], empty: MessageKey = 'sitrep.none'): string => {
@@ -75,6 +76,7 @@ ${m.partners.length ? table(['col.partner', 'col.type', 'col.reach'], m.partners
 <h2>10. ${esc(tr('sitrep.hNextMeeting'))}</h2>
 ${m.nextMeeting ? `<div class="box"><b>${esc(m.nextMeeting.title)}</b>: <b>${esc(m.nextMeeting.at)}</b>${m.nextMeeting.place ? `, ${esc(m.nextMeeting.place)}` : ''}${m.nextMeeting.attendees.length ? `<br><span class="small">${esc(tr('sitrep.invited', { list: m.nextMeeting.attendees.join(', ') }))}</span>` : ''}</div>` : `<p class="muted">${esc(tr('sitrep.noMeeting'))}</p>`}
 
+${checkpointBlock(opts.checkpoint)}
 <footer class="doc">${esc(tr('sitrep.footer', { at: m.at }))}</footer>
 `;
   return htmlDocument(`${m.title} — ${m.organisation} — ${m.atLocal}`, body, m.lang);

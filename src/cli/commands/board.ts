@@ -176,7 +176,8 @@ export async function buildDemo(ctx: Ctx, opts: { at?: string | undefined; seed:
     if (!isDemo && !opts.force) {
       throw new CrisisError('already-exists', `${target.file} holds the crisis "${name}", not a demo; refusing to overwrite it (use another --db, or --force)`);
     }
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${target.file}${suffix}`, { force: true });
+    // The demo's checkpoints go with it (its key stays: one installation, one key).
+    for (const suffix of ['', '-wal', '-shm', '.checkpoints.jsonl']) rmSync(`${target.file}${suffix}`, { force: true });
   }
   const app = await ctx.openApp({ create: true });
   if ((await app.store.head()).seq !== 0) {

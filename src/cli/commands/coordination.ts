@@ -600,9 +600,11 @@ export const COORDINATION_COMMANDS: CommandSpec[] = [
         ctx.printJson(m);
         return 0;
       }
-      if (f === 'md') await writeOutput(ctx, out, renderSitrepMarkdown(m), 'Sitrep (Markdown)');
-      else if (f === 'html') await writeOutput(ctx, out, renderSitrepHtml(m), 'Sitrep (HTML)');
-      else await writeOutput(ctx, out, await htmlToPdf(renderSitrepHtml(m), { env: ctx.io.env }), 'Sitrep (PDF)');
+      // Every printout carries a signed checkpoint of the journal it was made from.
+      const checkpoint = await app.checkpoint('sitrep');
+      if (f === 'md') await writeOutput(ctx, out, renderSitrepMarkdown(m, { checkpoint }), 'Sitrep (Markdown)');
+      else if (f === 'html') await writeOutput(ctx, out, renderSitrepHtml(m, { checkpoint }), 'Sitrep (HTML)');
+      else await writeOutput(ctx, out, await htmlToPdf(renderSitrepHtml(m, { checkpoint }), { env: ctx.io.env }), 'Sitrep (PDF)');
       return 0;
     },
   },

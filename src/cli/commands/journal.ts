@@ -9,10 +9,16 @@ import { CrisisError } from '../../core/errors.ts';
 import type { CrisisState } from '../../core/state.ts';
 import { statusOf } from '../../core/state.ts';
 import type { EstateFile } from '../../core/estate-import.ts';
+import { decodeEstateBytes } from '../../core/estate-import.ts';
+import type { Problem } from '../../core/errors.ts';
 import type { CommandSpec, Values } from '../spec.ts';
 import type { CrisisApp } from '../../app/crisis-app.ts';
 import { str } from '../spec.ts';
-import { table } from '../text.ts';
+import { oneLine, table } from '../text.ts';
+import { checkpointLines, parseCheckpointRefs } from '../../core/checkpoint.ts';
+import type { Checkpoint, CheckpointRef } from '../../core/checkpoint.ts';
+import { assessIntegrity, checkpointStore } from '../../app/integrity.ts';
+import type { Ctx } from '../context.ts';
 import { describeEntry, zoneOf } from '../../app/describe-entry.ts';
 import { formatStamp } from '../../core/clocks/time.ts';
 import { t } from '../../core/i18n/index.ts';
@@ -41,9 +47,22 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     options: { name: { type: 'string' }, organisation: { type: 'string' }, 'time-zone': { type: 'string' } },
     async run(ctx, v) {
       const app = await ctx.openApp({ create: true });
+      const fresh = (await app.store.head()).seq === 0;
       const [e] = await app.init(ctx.actor(), { name: str(v, 'name'), organisation: str(v, 'organisation'), timeZone: str(v, 'time-zone') });
+      // A new journal: checkpoints of whatever journal was here before are set aside (kept, renamed),
+      // and the installation's signing key is made now if there is none.
+      const log = app.checkpoints.keyring.logFile;
+      if (fresh && log !== undefined && existsSync(log)) {
+        const aside = `${log}.before-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        renameSync(log, aside);
+        ctx.err(`The checkpoint log of a previous journal was set aside as ${aside}.`);
+      }
+      const cp = await app.checkpoint('init');
       if (ctx.json) ctx.printJson(e);
-      else ctx.out(`Crisis journal started in ${app.store.location} (entry ${e?.seq}, times in ${zoneOf(app.state)}). Next: crisiscell import sites.csv services.csv assets.csv dependencies.csv`);
+      else {
+        ctx.out(`Crisis journal started in ${app.store.location} (entry ${e?.seq}, times in ${zoneOf(app.state)}). Next: crisiscell import sites.csv services.csv assets.csv dependencies.csv`);
+        ctx.out(`Signing key: ${app.checkpoints.keyring.keyFile ?? '(in memory)'} (fingerprint ${cp.keyId}); keep it beside the database, never hand it out.`);
+      }
       return 0;
     },
   },
@@ -56,15 +75,21 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     options: {},
     async run(ctx, _v, files) {
       requirePositional(files, 1, 'the files to import');
+      const bad: Problem[] = [];
       const read: EstateFile[] = files.map((f) => {
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = readFileSync(resolve(ctx.io.cwd, f), 'utf8');
+          bytes = readFileSync(resolve(ctx.io.cwd, f));
         } catch (e) {
           throw new CrisisError('io', `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        return { file: f, text, sha256: createHash('sha256').update(text).digest('hex') };
+        // The hash of the file's bytes, as `sha256sum` gives it: what the logbook says was imported.
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        const d = decodeEstateBytes(f, bytes);
+        if (!d.ok) bad.push(d.problem);
+        return { file: f, text: d.ok ? d.text : '', sha256 };
       });
+      if (bad.length > 0) throw new CrisisError('invalid-input', `the import was refused: ${bad.length} file(s) not UTF-8; nothing was written`, { details: bad });
       const app = await ctx.openApp();
       const r = await app.importEstate(ctx.actor(), read);
       if (ctx.json) ctx.printJson({ changed: r.changed, unchanged: r.unchanged, seq: r.entries[0]?.seq ?? null });
@@ -179,11 +204,13 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
           kinds.length > 0 && t(ctx.lang, 'logbook.filterKinds', { kinds: kinds.join(', ') }),
           last !== undefined && t(ctx.lang, 'logbook.filterLast', { n: last }),
         ].filter(Boolean).join(t(ctx.lang, 'punct.sep'));
+        const checkpoint = await app.checkpoint('log');
         const html = renderLogbookHtml({
           organisation: app.state.crisis?.organisation ?? '',
           crisis: app.state.crisis?.name ?? 'Crisis logbook',
           entries,
           verify: await app.verify(),
+          checkpoint,
           printedAt: app.clockNow(),
           location: app.store.location,
           lang: ctx.lang,
@@ -208,7 +235,7 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       // Every time in the crisis's zone with its offset: entries are written with whatever offset
       // their author's clock had (a browser in +02:00, a server in Z), the log never mixes them.
       const zone = zoneOf(app.state);
-      for (const e of entries) ctx.out(`#${String(e.seq).padEnd(5)} ${formatStamp(e.at, zone)}  ${e.actor.padEnd(18)} ${e.kind.padEnd(18)} ${describeEntry(e, ctx.lang, app.state)}`);
+      for (const e of entries) ctx.out(`#${String(e.seq).padEnd(5)} ${formatStamp(e.at, zone)}  ${oneLine(e.actor).padEnd(18)} ${e.kind.padEnd(18)} ${oneLine(describeEntry(e, ctx.lang, app.state))}`);
       ctx.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`);
       return 0;
     },
@@ -232,17 +259,51 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'verify',
-    summary: 'recompute the hash chain: exit 0 with the head hash when it holds, 1 naming the first altered entry',
-    usage: 'verify [--db FILE] [--json]',
-    example: 'crisiscell verify --db /evidence/crisiscell.db',
+    summary: 'recompute the hash chain and prove the signed checkpoints: exit 0 when the journal holds, 1 naming the first entry not to trust',
+    usage: 'verify [--checkpoint FILE|"SEQ:HASH"]... [--db FILE] [--json]',
+    details: [
+      'Checks the chain from the stored rows, then every checkpoint of the local log (beside the database) and',
+      'those given with --checkpoint: a file as `crisiscell checkpoint --json` writes it (or JSON lines of them),',
+      'or the "SEQ:HASH" printed on a report. A cut tail (entries removed at the end) or a rewritten suffix',
+      '(an entry changed and everything after it re-hashed) fails and says from which entry.',
+    ].join('\n'),
+    example: 'crisiscell verify --db /evidence/crisiscell.db --checkpoint "1234:9f2c…"',
+    options: { checkpoint: { type: 'string', multiple: true } },
+    async run(ctx, v) {
+      const extra = checkpointArgs(ctx, v);
+      const store = await ctx.openStoreOnly();
+      const report = await assessIntegrity(store, ctx.keeper(), { now: new Date().toISOString(), extra });
+      const r = report.chain;
+      if (ctx.json) ctx.printJson({ ...r, ok: report.ok, checkpoints: { count: report.checkpoints.count, given: extra.length, holding: report.checkpoints.holding ?? null, findings: report.checkpoints.findings }, badSeq: report.badSeq ?? (r.ok ? undefined : r.badSeq), problems: report.problems, key: report.key ?? null });
+      else {
+        if (r.ok) ctx.out(`Chain holds: ${r.count} entries; head entry ${r.headSeq}, hash ${r.headHash}`);
+        else ctx.err(`Chain BROKEN at entry ${r.badSeq}: ${r.reason}. Entries before ${r.badSeq} are intact; nothing from ${r.badSeq} on can be trusted.`);
+        const n = report.checkpoints.count + extra.length;
+        if (report.checkpoints.findings.length > 0) for (const f of report.checkpoints.findings) ctx.err(`Checkpoint FAILS: ${f}`);
+        else if (n > 0) ctx.out(`Checkpoints hold: ${n} proved${report.checkpoints.holding ? `, the latest at entry ${report.checkpoints.holding.seq}` : ''}${report.key ? ` (key ${report.key.keyId})` : ''}.`);
+        else ctx.out('No signed checkpoint to prove yet: a cut tail cannot be detected without one (crisiscell checkpoint).');
+      }
+      return report.ok ? 0 : 1;
+    },
+  },
+  {
+    name: 'checkpoint',
+    summary: 'sign a checkpoint of the journal (seq, head hash, time) with the installation key and print it for the police or the CERT',
+    usage: 'checkpoint [--db FILE] [--json]',
+    details: [
+      'The key (ed25519) is beside the database (crisiscell.db.key, 0600; PostgreSQL: CRISISCELL_KEY_FILE or',
+      '~/.local/share/crisiscell/<schema>.key) and never in the journal; the checkpoint is written to the log',
+      'beside it and printed with the public key, so that whoever receives it can check it later with',
+      'crisiscell verify --checkpoint. The server makes one at start and every 10 minutes while the journal moves.',
+    ].join('\n'),
+    example: 'crisiscell checkpoint --json > checkpoint-2022-05-14T1200.json',
     options: {},
     async run(ctx) {
       const store = await ctx.openStoreOnly();
-      const r = await store.verify();
-      if (ctx.json) ctx.printJson(r);
-      else if (r.ok) ctx.out(`Chain holds: ${r.count} entries; head entry ${r.headSeq}, hash ${r.headHash}`);
-      else ctx.err(`Chain BROKEN at entry ${r.badSeq}: ${r.reason}. Entries before ${r.badSeq} are intact; nothing from ${r.badSeq} on can be trusted.`);
-      return r.ok ? 0 : 1;
+      const c = await checkpointStore(store, ctx.keeper(), 'manual', new Date().toISOString());
+      if (ctx.json) ctx.printJson(c);
+      else for (const l of checkpointLines(c)) ctx.out(l);
+      return 0;
     },
   },
   {
@@ -257,8 +318,12 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       const store = await ctx.openStoreOnly();
       await store.backup(dest);
       const head = await store.head();
-      if (ctx.json) ctx.printJson({ file: dest, headSeq: head.seq, headHash: head.hash });
-      else ctx.out(`Backup written to ${dest} (up to entry ${head.seq}, head hash ${head.hash}). Check it with: crisiscell verify --db ${dest}`);
+      const cp = await checkpointStore(store, ctx.keeper(), 'backup', new Date().toISOString());
+      if (ctx.json) ctx.printJson({ file: dest, headSeq: head.seq, headHash: head.hash, checkpoint: cp });
+      else {
+        ctx.out(`Backup written to ${dest} (up to entry ${head.seq}, head hash ${head.hash}). Check it with: crisiscell verify --db ${dest}`);
+        printCheckpoint(ctx, cp);
+      }
       return 0;
     },
   },
@@ -273,8 +338,10 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
       if (v.jsonl !== true) throw new CrisisError('invalid-input', 'say the format: --jsonl (the only one for now)');
       const app = await ctx.openApp();
       const out = str(v, 'output');
+      const cp = await app.checkpoint('export');
       if (out === undefined) {
         await app.exportJsonl((l) => void ctx.io.stdout.write(`${l}\n`));
+        printCheckpoint(ctx, cp);
         return 0;
       }
       const dest = resolve(ctx.io.cwd, out);
@@ -294,22 +361,29 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
         throw e;
       }
       ctx.err(`${n} entries written to ${dest}${earlier !== undefined ? ` (replacing an earlier export of the same journal, ${earlier} entries)` : ''}`);
+      printCheckpoint(ctx, cp);
       return 0;
     },
   },
   {
     name: 'import-journal',
     summary: 'load an exported journal (JSON lines) into an empty database, or bring an earlier copy of the same journal up to date; the chain is verified first',
-    details: 'Into a database that holds anything else, nothing is imported. Importing the same journal twice does nothing.',
-    usage: 'import-journal <file.jsonl> [--db FILE]',
-    example: 'crisiscell import-journal journal-2022-05-14.jsonl --db replay.db',
-    options: {},
-    async run(ctx, _v, p) {
+    usage: 'import-journal <file.jsonl> [--checkpoint FILE|"SEQ:HASH"]... [--db FILE]',
+    details: [
+      'Every line is checked before anything is written: the chain, and each entry against its kind\'s schema',
+      '(file:line: kind: field: message on the first bad one; nothing is imported). A chain cannot tell that its',
+      'last entries were cut off: give the checkpoint printed when the journal was exported (--checkpoint).',
+      'Into a database that holds anything else, nothing is imported. Importing the same journal twice does nothing.',
+    ].join('\n'),
+    example: 'crisiscell import-journal journal-2022-05-14.jsonl --db replay.db --checkpoint "1234:9f2c…"',
+    options: { checkpoint: { type: 'string', multiple: true } },
+    async run(ctx, v, p) {
       requirePositional(p, 1, 'the JSON lines file');
       const file = resolve(ctx.io.cwd, p[0] ?? '');
       if (!existsSync(file)) throw new CrisisError('io', `${p[0]} does not exist`);
+      const refs = checkpointArgs(ctx, v);
       const app = await ctx.openApp({ create: true });
-      const r = await app.importJournal(ctx.actor(), file);
+      const r = await app.importJournal(ctx.actor(), file, refs);
       if (ctx.json) ctx.printJson(r);
       else if (r.alreadyThere) ctx.out(`${app.store.location} already holds exactly this journal (head hash ${r.headHash}): nothing to import.`);
       else ctx.out(`${r.count} entries imported into ${app.store.location}; head hash ${r.headHash}`);
@@ -317,6 +391,26 @@ export const JOURNAL_COMMANDS: CommandSpec[] = [
     },
   },
 ];
+
+/** The --checkpoint values: a file (JSON, JSON lines) or "SEQ:HASH". */
+function checkpointArgs(ctx: Ctx, v: Values): CheckpointRef[] {
+  const raw = Array.isArray(v.checkpoint) ? v.checkpoint : typeof v.checkpoint === 'string' ? [v.checkpoint] : [];
+  const out: CheckpointRef[] = [];
+  for (const a of raw) {
+    const file = resolve(ctx.io.cwd, a);
+    const isFile = !/^#?\d+\s*:/.test(a.trim()) && existsSync(file);
+    try {
+      out.push(...parseCheckpointRefs(isFile ? readFileSync(file, 'utf8') : a, isFile ? a : 'the --checkpoint argument'));
+    } catch (e) {
+      throw new CrisisError('invalid-input', `--checkpoint: ${(e as Error).message}`, { details: [{ path: 'checkpoint', message: (e as Error).message }] });
+    }
+  }
+  return out;
+}
+
+function printCheckpoint(ctx: Ctx, c: Checkpoint): void {
+  for (const l of checkpointLines(c)) ctx.err(l);
+}
 
 /**
  * The number of entries of an earlier export of this journal at `file`, or an `already-exists`

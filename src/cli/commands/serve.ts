@@ -32,21 +32,36 @@ export const SERVE_COMMANDS: CommandSpec[] = [
   {
     name: 'serve',
     summary: 'serve the web cockpit and its API (live board, assets, logbook) over this database',
-    usage: 'serve [--port 4780] [--host 127.0.0.1] [--db FILE]',
+    usage: 'serve [--port 4780] [--host 127.0.0.1] [--public-url URL] [--allowed-host NAME]... [--accept-broken-journal "why"] [--db FILE]',
     details: [
       'Builds the web UI first when web/dist is missing or older than web/ (needs the dev dependencies).',
+      'Refuses a journal that fails its integrity check (broken chain, shorter than its last signed checkpoint,',
+      'an entry that cannot be applied) unless --accept-broken-journal "why": that is then written in the logbook.',
+      'Answers to its IP addresses and localhost; give the names people type with --public-url https://name',
+      '(behind a TLS proxy) or --allowed-host name (DNS rebinding protection).',
       'Accounts: crisiscell user add NAME --role admin (the first one from here). Sessions are in memory: a restart logs everyone out.',
       '--host 0.0.0.0 lets the other laptops of the cell connect; the cookies are not marked Secure over plain http,',
       'so put a TLS proxy in front on any network you do not trust (--secure-cookies then).',
     ].join('\n'),
     example: 'crisiscell serve --host 0.0.0.0 --port 4780',
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'secure-cookies': { type: 'boolean' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'secure-cookies': { type: 'boolean' }, 'public-url': { type: 'string' }, 'allowed-host': { type: 'string', multiple: true }, 'accept-broken-journal': { type: 'string' } },
     async run(ctx, v) {
       const { port, host } = listenOptions(ctx, v);
+      const publicUrl = str(v, 'public-url');
+      if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new CrisisError('invalid-input', `--public-url: "${publicUrl}" is not an http(s) URL such as https://cockpit.hospital.local`, { details: [{ path: 'public-url', message: 'expected http(s)://name' }] });
+      const allowedHosts = Array.isArray(v['allowed-host']) ? v['allowed-host'] : [];
       const app = await ctx.openApp();
       const { startServer } = await import('../../server/index.ts');
       // CRISISCELL_WEB_BUILD=skip: serve what is built (tests that only need the API).
-      const server = await startServer({ app, port, host, secureCookies: v['secure-cookies'] === true, buildWeb: ctx.io.env.CRISISCELL_WEB_BUILD !== 'skip', log: (l) => ctx.err(l) });
+      const accept = str(v, 'accept-broken-journal');
+      const server = await startServer({
+        app, port, host, allowedHosts, operator: ctx.actor(),
+        ...(publicUrl === undefined ? {} : { publicUrl }),
+        ...(accept === undefined ? {} : { acceptBrokenJournal: accept }),
+        secureCookies: v['secure-cookies'] === true || publicUrl?.startsWith('https:') === true,
+        buildWeb: ctx.io.env.CRISISCELL_WEB_BUILD !== 'skip',
+        log: (l) => ctx.err(l),
+      });
       const users = [...app.liveProjection.users.values()].filter((u) => !u.disabled);
       if (ctx.json) ctx.printJson({ url: server.url, port: server.port, accounts: users.length });
       else {

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { CrisisError } from '../../core/errors.ts';
-import { addUser, changeRole, disableUser, listUsers } from '../../app/accounts.ts';
+import { addUser, changeRole, disableUser, listUsers, setPassword } from '../../app/accounts.ts';
 import type { Ctx } from '../context.ts';
 import type { CommandSpec } from '../spec.ts';
 import { str } from '../spec.ts';
@@ -80,7 +80,7 @@ export const USER_COMMANDS: CommandSpec[] = [
     name: 'user add',
     summary: 'add a local account for the web cockpit (the first admin is added here)',
     usage: `user add <name> --role ${ROLE_LIST} [--password-stdin]`,
-    details: 'The password is asked twice on the terminal (not echoed), or read from the first line of stdin with --password-stdin.\nAdding a disabled account again re-enables it with the new password. The hash (argon2id) is written to the journal; the password is not.',
+    details: 'The password is asked twice on the terminal (not echoed), or read from the first line of stdin with --password-stdin.\nAdding a disabled account again re-enables it with the new password. Common and trivial passwords (known ones, keyboard rows, repeats, the name itself) are refused. The hash (argon2id) is kept beside the journal, never in it.',
     example: 'crisiscell user add dr.martin --role medical',
     options: { role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
     async run(ctx, v, p) {
@@ -107,6 +107,24 @@ export const USER_COMMANDS: CommandSpec[] = [
       const u = await changeRole(app, ctx.actor(), (p[0] ?? '').toLowerCase(), { role: str(v, 'role'), reason: str(v, 'reason') ?? '' });
       if (ctx.json) ctx.printJson(u);
       else ctx.out(`${u.name} is now ${u.role}.`);
+      return 0;
+    },
+  },
+  {
+    name: 'user password',
+    summary: "set a new password for an account (its open sessions end on every server)",
+    usage: 'user password <name> [--password-stdin] [--reason "..."]',
+    details: 'Asked twice on the terminal (not echoed), or read from the first line of stdin with --password-stdin.\nCommon and trivial passwords are refused. The logbook records that the password changed, never the password or its hash.',
+    example: 'crisiscell user password dr.martin --reason "forgotten at the night shift"',
+    options: { 'password-stdin': { type: 'boolean' }, reason: { type: 'string' } },
+    async run(ctx, v, p) {
+      const name = (p[0] ?? '').toLowerCase();
+      if (!name) throw new CrisisError('invalid-input', 'missing the account name');
+      const app = await ctx.openApp();
+      const password = await readPassword(ctx, v['password-stdin'] === true);
+      const u = await setPassword(app, ctx.actor(), name, { password, reason: str(v, 'reason') });
+      if (ctx.json) ctx.printJson(u);
+      else ctx.out(`New password set for ${u.name}; its open sessions are ended.`);
       return 0;
     },
   },

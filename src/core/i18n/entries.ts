@@ -66,6 +66,8 @@ export const ENTRY_TEXTS = area({
     'entry.userAdded': 'account {name} added with the role {role}',
     'entry.userRole': 'account {name} now has the role {role} — {reason}',
     'entry.userDisabled': 'account {name} disabled — {reason}',
+    'entry.userPasswordChanged': 'new password set for {name}; its sessions ended',
+    'entry.integrityAccepted': 'served despite a failed integrity check ({problem}) — {reason}',
   },
   fr: {
     'entry.crisis': 'crise « {name} » ouverte pour {organisation} ; heures en {zone}',
@@ -131,6 +133,8 @@ export const ENTRY_TEXTS = area({
     'entry.userAdded': 'compte {name} ajouté avec le rôle {role}',
     'entry.userRole': 'le compte {name} a désormais le rôle {role} — {reason}',
     'entry.userDisabled': 'compte {name} désactivé — {reason}',
+    'entry.userPasswordChanged': 'nouveau mot de passe pour {name} ; ses sessions sont closes',
+    'entry.integrityAccepted': 'servi malgré un contrôle d\'intégrité en échec ({problem}) — {reason}',
   },
   nl: {
     'entry.crisis': 'crisis ‘{name}’ geopend voor {organisation}; tijden in {zone}',
@@ -196,5 +200,7 @@ export const ENTRY_TEXTS = area({
     'entry.userAdded': 'account {name} toegevoegd met de rol {role}',
     'entry.userRole': 'account {name} heeft nu de rol {role} — {reason}',
     'entry.userDisabled': 'account {name} uitgeschakeld — {reason}',
+    'entry.userPasswordChanged': 'nieuw wachtwoord voor {name}; de sessies zijn beëindigd',
+    'entry.integrityAccepted': 'toch geserveerd ondanks een mislukte integriteitscontrole ({problem}) — {reason}',
   },
 });

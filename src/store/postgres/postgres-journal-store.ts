@@ -5,12 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
+import { ChainVerifier, entryFromRow, GENESIS_HASH, payloadTextOf, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
 import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../../core/journal-store.ts';
 import { sha256 } from '../sha256.ts';
-import { openSqliteStore } from '../sqlite/sqlite-journal-store.ts';
+import { kindFilter, openSqliteStore } from '../sqlite/sqlite-journal-store.ts';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
@@ -39,22 +39,63 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
   try {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${schema}.journal (
-      seq     BIGINT PRIMARY KEY,
-      id      TEXT NOT NULL UNIQUE,
-      at      TEXT NOT NULL,
-      actor   TEXT NOT NULL,
-      kind    TEXT NOT NULL,
-      payload TEXT NOT NULL,
-      prev    TEXT NOT NULL,
-      hash    TEXT NOT NULL)`);
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${schema}.credentials (name TEXT PRIMARY KEY, hash TEXT NOT NULL, updated_at TEXT NOT NULL)`);
+    await ensureSchema(pool, schema);
   } catch (cause) {
     await pool.end().catch(() => undefined);
     throw new CrisisError('store-unavailable', `cannot open PostgreSQL at ${redact(opts.connectionString)}: ${(cause as Error).message}`, { cause });
   }
   return new PostgresJournalStore(pool, schema, opts.connectionString);
+}
+
+/**
+ * Creates the schema, the tables and the append-only triggers when any is missing; does nothing
+ * otherwise, so an application role without CREATE rights (docs/web.md, role separation) opens a
+ * schema its owner prepared. Under an advisory lock: two instances starting together must not
+ * race on CREATE OR REPLACE.
+ */
+async function ensureSchema(pool: pg.Pool, schema: string): Promise<void> {
+  const ready = async (): Promise<boolean> => {
+    const r = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relname = 'journal' AND t.tgname IN ('journal_no_update', 'journal_no_truncate') AND t.tgenabled <> 'D'`,
+      [schema],
+    );
+    const creds = await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${schema}.credentials`]);
+    return Number(r.rows[0]?.n ?? 0) === 2 && creds.rows[0]?.t !== null;
+  };
+  if (await ready()) return;
+  const c = await pool.connect();
+  try {
+    await c.query('SELECT pg_advisory_lock(hashtext($1))', [`crisiscell.setup.${schema}`]);
+    try {
+      if (await ready()) return;
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${schema}.journal (
+        seq     BIGINT PRIMARY KEY,
+        id      TEXT NOT NULL UNIQUE,
+        at      TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev    TEXT NOT NULL,
+        hash    TEXT NOT NULL)`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${schema}.credentials (name TEXT PRIMARY KEY, hash TEXT NOT NULL, updated_at TEXT NOT NULL)`);
+      // Append-only like the SQLite journal: the database itself refuses to change or remove an
+      // entry, whoever asks. The owner of the table can still disable the triggers: the role
+      // separation (docs/web.md) keeps the application's role from being that owner, and the
+      // chain and the signed checkpoints catch what an owner changes anyway.
+      await c.query(`CREATE OR REPLACE FUNCTION ${schema}.journal_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'journal entries are append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege'; END $$`);
+      await c.query(`CREATE OR REPLACE TRIGGER journal_no_update BEFORE UPDATE OR DELETE ON ${schema}.journal FOR EACH ROW EXECUTE FUNCTION ${schema}.journal_append_only()`);
+      await c.query(`CREATE OR REPLACE TRIGGER journal_no_truncate BEFORE TRUNCATE ON ${schema}.journal FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.journal_append_only()`);
+      await c.query(`ALTER TABLE ${schema}.journal ENABLE TRIGGER journal_no_update`);
+      await c.query(`ALTER TABLE ${schema}.journal ENABLE TRIGGER journal_no_truncate`);
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(hashtext($1))', [`crisiscell.setup.${schema}`]).catch(() => undefined);
+    }
+  } finally {
+    c.release();
+  }
 }
 
 /** Never print a password from a connection string. */
@@ -123,7 +164,7 @@ export class PostgresJournalStore implements JournalStore, JournalImporter, Cred
       const page = entries.slice(i, i + 500);
       const params: unknown[] = [];
       const values = page.map((e, j) => {
-        params.push(e.seq, e.id, e.at, e.actor, e.kind, JSON.stringify(e.payload), e.prev, e.hash);
+        params.push(e.seq, e.id, e.at, e.actor, e.kind, payloadTextOf(e), e.prev, e.hash);
         const b = j * 8;
         return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8})`;
       });
@@ -166,6 +207,15 @@ export class PostgresJournalStore implements JournalStore, JournalImporter, Cred
       [afterSeq, limit],
     );
     return r.rows.map((row) => entryFromRow(toStored(row)));
+  }
+
+  async readLast(limit: number, opts: { afterSeq?: number; kinds?: readonly string[] } = {}): Promise<readonly AnyEntry[]> {
+    const { where, params } = kindFilter(opts.kinds ?? [], (i) => `$${i}`, 1);
+    const r = await this.query<RawRow>(
+      `SELECT seq, id, at, actor, kind, payload, prev, hash FROM ${this.schema}.journal WHERE seq > $${params.length + 1}${where} ORDER BY seq DESC LIMIT $${params.length + 2}`,
+      [...params, opts.afterSeq ?? 0, limit],
+    );
+    return r.rows.reverse().map((row) => entryFromRow(toStored(row)));
   }
 
   async *readAll(afterSeq = 0, pageSize = 5000): AsyncIterable<AnyEntry> {

@@ -18,6 +18,15 @@ runJournalStoreContract('sqlite', async () => {
       raw.prepare(`UPDATE journal SET ${column} = ? WHERE seq = ?`).run(value, seq);
       raw.close();
     },
+    rawChange: async (op) => {
+      const raw = new Database(file);
+      try {
+        const sql = { update: `UPDATE journal SET actor = 'someone else' WHERE seq = 1`, delete: 'DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)', truncate: 'DELETE FROM journal' }[op];
+        raw.prepare(sql).run();
+      } finally {
+        raw.close();
+      }
+    },
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ChainVerifier, entryFromRow, GENESIS_HASH, sealEntries } from '../../core/journal.ts';
+import { ChainVerifier, entryFromRow, GENESIS_HASH, payloadTextOf, sealEntries } from '../../core/journal.ts';
 import type { AnyEntry, EntryDraft, StoredRow, VerifyResult } from '../../core/journal.ts';
 import { CrisisError } from '../../core/errors.ts';
 import type { CredentialStore, JournalHead, JournalImporter, JournalStore } from '../../core/journal-store.ts';
@@ -53,6 +53,20 @@ CREATE TABLE IF NOT EXISTS credentials (
   updated_at TEXT NOT NULL
 );
 `;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** ` AND (kind IN (…) OR kind LIKE 'x.%' …)` for a list of kinds and `prefix.*` families; empty: every kind. */
+export function kindFilter(kinds: readonly string[], placeholder: (i: number) => string, offset = 1): { where: string; params: string[] } {
+  if (kinds.length === 0) return { where: '', params: [] };
+  const params: string[] = [];
+  const parts = kinds.map((k) => {
+    params.push(k.endsWith('*') ? `${k.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : k);
+    const ph = placeholder(offset + params.length - 1);
+    return k.endsWith('*') ? `kind LIKE ${ph} ESCAPE '\\'` : `kind = ${ph}`;
+  });
+  return { where: ` AND (${parts.join(' OR ')})`, params };
+}
 
 export interface SqliteStoreOptions {
   /** Open an existing file only; fail with `not-initialised` if it does not exist. */
@@ -117,7 +131,7 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
       }
       const sealed = sealEntries(drafts, h.seq, h.hash, sha256);
       for (const e of sealed) {
-        this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, JSON.stringify(e.payload), e.prev, e.hash);
+        this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, payloadTextOf(e), e.prev, e.hash);
       }
       return sealed;
     });
@@ -135,7 +149,7 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
   async importSealed(entries: readonly AnyEntry[]): Promise<void> {
     const run = this.db.transaction(() => {
       if (this.headSync().seq !== 0) throw new CrisisError('already-exists', `${this.location} already holds a journal; import into an empty database`);
-      for (const e of entries) this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, JSON.stringify(e.payload), e.prev, e.hash);
+      for (const e of entries) this.insertStmt.run(e.seq, e.id, e.at, e.actor, e.kind, payloadTextOf(e), e.prev, e.hash);
     });
     run.immediate();
     this.notify();
@@ -145,7 +159,15 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
     return this.readStmt.all(afterSeq, limit).map(entryFromRow);
   }
 
-  async *readAll(afterSeq = 0, pageSize = 5000): AsyncIterable<AnyEntry> {
+  async readLast(limit: number, opts: { afterSeq?: number; kinds?: readonly string[] } = {}): Promise<readonly AnyEntry[]> {
+    const { where, params } = kindFilter(opts.kinds ?? [], () => '?');
+    const rows = this.db
+      .prepare<StoredRow>(`SELECT seq, id, at, actor, kind, payload, prev, hash FROM journal WHERE seq > ?${where} ORDER BY seq DESC LIMIT ?`)
+      .all(opts.afterSeq ?? 0, ...params, limit);
+    return rows.reverse().map(entryFromRow);
+  }
+
+  async *readAll(afterSeq = 0, pageSize = 2000): AsyncIterable<AnyEntry> {
     let after = afterSeq;
     for (;;) {
       const rows = this.readStmt.all(after, pageSize);
@@ -153,6 +175,8 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
       const last = rows[rows.length - 1];
       if (!last || rows.length < pageSize) return;
       after = last.seq;
+      // better-sqlite3 is synchronous: between pages, let the server answer others.
+      await yieldToEventLoop();
     }
   }
 
@@ -163,9 +187,16 @@ export class SqliteJournalStore implements JournalStore, JournalImporter, Creden
 
   async verify(): Promise<VerifyResult> {
     const v = new ChainVerifier(sha256);
-    // iterate() streams rows, so verifying a big journal does not load it whole.
-    for (const row of this.db.prepare<StoredRow>('SELECT seq, id, at, actor, kind, payload, prev, hash FROM journal ORDER BY seq').iterate()) {
-      v.push(row);
+    // In pages, yielding between them: memory stays bounded and a server verifying its journal
+    // every few minutes keeps answering meanwhile.
+    let after = 0;
+    for (;;) {
+      const rows = this.readStmt.all(after, 2000);
+      for (const row of rows) v.push(row);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 2000) break;
+      after = last.seq;
+      await yieldToEventLoop();
     }
     return v.result();
   }

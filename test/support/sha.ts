@@ -1,0 +1,1 @@
+export { sha256 } from '../../src/store/sha256.ts';
